@@ -1,0 +1,187 @@
+/* The core: start, reload, collect, publish, events. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core.h"
+#include "fileutil.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "state.h"
+#include "tree.h"
+#include "txn.h"
+
+int64_t core_realtime(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
+		const char *object, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(sev, plugin, "%s%s%s", object ? object : "", object ? ": " : "",
+		msg);
+	if (c && c->events)
+		journal_append_event(c->events, sev, plugin, object, msg);
+}
+
+static int open_journals(struct core *c)
+{
+	char path[PATH_MAX];
+	unsigned dropped = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/journal", c->dc->state_dir);
+	if ((rc = fileutil_mkdir_p(path, 0700)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/journal/events.rr", c->dc->state_dir);
+	if ((rc = journal_open(path, JOURNAL_EVENTS, c->dc->events_capacity,
+			       false, &c->events, &dropped)) < 0) {
+		log_err("journal", "cannot open %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (dropped)
+		core_event(c, MGMTD_SEV_WARNING, "mgmtd", "events",
+			   "%u torn record(s) dropped after a crash", dropped);
+	snprintf(path, sizeof(path), "%s/journal/commands.rr", c->dc->state_dir);
+	dropped = 0;
+	if ((rc = journal_open(path, JOURNAL_COMMANDS, c->dc->commands_capacity,
+			       true, &c->commands, &dropped)) < 0) {
+		log_err("journal", "cannot open %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (dropped)
+		core_event(c, MGMTD_SEV_WARNING, "mgmtd", "commands",
+			   "%u torn record(s) dropped after a crash", dropped);
+	return 0;
+}
+
+int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
+{
+	struct core *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return -ENOMEM;
+	c->dc = dc;
+	c->start_time = core_realtime();
+	pthread_mutex_init(&c->txn_lock, NULL);
+	pthread_mutex_init(&c->snap_lock, NULL);
+	c->state = json_object();
+	if ((rc = fileutil_mkdir_p(dc->state_dir, 0700)) < 0) {
+		log_err("mgmtd", "cannot create %s: %s", dc->state_dir,
+			strerror(-rc));
+		goto fail;
+	}
+	/* A check touches nothing: no journal, no plugin start. */
+	if (!(flags & CORE_CHECK_ONLY) && (rc = open_journals(c)) < 0)
+		goto fail;
+	if ((rc = store_open(dc->state_dir, dc->history_keep, &c->store)) < 0)
+		goto fail;
+	plugin_load_all(c);
+	if (!(flags & CORE_CHECK_ONLY))
+		plugin_init_all(c);
+	*out = c;
+	return 0;
+fail:
+	core_free(c);
+	return rc;
+}
+
+void core_free(struct core *c)
+{
+	if (!c)
+		return;
+	plugin_unload_all(c);
+	schema_fini(&c->schema);
+	snapshot_unref(c->published);
+	json_decref(c->running);
+	json_decref(c->state);
+	store_close(c->store);
+	if (c->events)
+		journal_close(c->events);
+	if (c->commands)
+		journal_close(c->commands);
+	pthread_mutex_destroy(&c->txn_lock);
+	pthread_mutex_destroy(&c->snap_lock);
+	free(c);
+}
+
+struct snapshot *core_snapshot(struct core *c)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&c->snap_lock);
+	s = snapshot_ref(c->published);
+	pthread_mutex_unlock(&c->snap_lock);
+	return s;
+}
+
+void core_publish(struct core *c)
+{
+	struct snapshot *s, *old;
+	struct store_meta meta = { 0 };
+
+	s = snapshot_new(store_version(c->store), json_incref(c->running),
+			 json_incref(c->state));
+	if (!s) {
+		log_err("mgmtd", "out of memory publishing version");
+		return;
+	}
+	s->changed_time = c->start_time;
+	if (store_read_version_meta(c->store, s->version, &meta) == 0) {
+		s->changed_time = meta.time;
+		snprintf(s->changed_user, sizeof(s->changed_user), "%s",
+			 meta.user);
+	}
+	pthread_mutex_lock(&c->snap_lock);
+	old = c->published;
+	c->published = s;
+	pthread_mutex_unlock(&c->snap_lock);
+	snapshot_unref(old);
+}
+
+void core_collect(struct core *c)
+{
+	json_t *state = json_object();
+
+	for (size_t i = 0; i < c->n_plugins; i++) {
+		struct plugin_handle *h = c->plugins[i];
+		const struct schema_plugin *sp =
+			schema_plugin_find(&c->schema, h->desc->name);
+		struct mgmtd_state st;
+		struct mgmtd_tree run;
+		int rc;
+
+		if (!h->desc->collect)
+			continue;
+		state_init(&st, sp);
+		tree_view(&run, c->running, sp);
+		if ((rc = h->desc->collect(&h->ctx, &run, &st)) < 0)
+			log_warn(h->desc->name, "collecting live state failed: %s",
+				 strerror(-rc));
+		if (st.errors)
+			log_debug(h->desc->name, "%u state values refused",
+				  st.errors);
+		json_object_set_new(state, h->desc->name, state_take(&st));
+		state_fini(&st);
+	}
+	/* The running tree only changes under txn_lock: publish under it. */
+	pthread_mutex_lock(&c->txn_lock);
+	json_decref(c->state);
+	c->state = state;
+	core_publish(c);
+	pthread_mutex_unlock(&c->txn_lock);
+}

@@ -1,0 +1,96 @@
+/* The daemon's core: what ties plugins, the store, transactions, the
+ * journals and the published snapshot together. */
+#ifndef MGMTD_CORE_H
+#define MGMTD_CORE_H
+
+#include <jansson.h>
+#include <libconfig.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon_config.h"
+#include "journal.h"
+#include "mgmtd/plugin.h"
+#include "schema.h"
+#include "snapshot.h"
+#include "store.h"
+
+struct core;
+
+/* What the core keeps for each plugin; the plugin sees it as its ctx. */
+struct mgmtd_ctx {
+	struct core *core;
+	const struct mgmtd_plugin *desc;
+	const config_setting_t *settings; /* plugins.<name>, may be NULL */
+	char *state_dir;
+	void *priv;
+};
+
+struct plugin_handle {
+	void *dl;
+	char *path;
+	const struct mgmtd_plugin *desc;
+	struct mgmtd_ctx ctx;
+	bool initialized;
+};
+
+/* A pending commit-confirmed change. */
+struct confirm_pending {
+	bool active;
+	unsigned version_before; /* rolled back to unless confirmed */
+	unsigned version;        /* the version that needs confirming */
+	int64_t deadline;        /* CLOCK_REALTIME seconds */
+};
+
+struct core {
+	struct daemon_config *dc;
+	struct schema schema;
+	struct plugin_handle **plugins; /* stable: ctx pointers are handed out */
+	size_t n_plugins;
+	struct store *store;
+	struct journal *events, *commands;
+	pthread_mutex_t txn_lock;  /* one transaction at a time */
+	pthread_mutex_t snap_lock; /* guards the published pointer only */
+	struct snapshot *published;
+	json_t *running;           /* the committed tree (writer side) */
+	json_t *state;             /* last collected state (writer side) */
+	struct confirm_pending confirm;
+	int64_t start_time;
+};
+
+enum core_flags {
+	CORE_CHECK_ONLY = 1u << 0, /* --check-config: no journal, no init */
+};
+
+/* Set up everything but the plugins' start transaction: journals, store,
+ * plugins loaded and initialised.  Returns 0 and *out. */
+int core_new(struct daemon_config *dc, unsigned flags, struct core **out);
+/* Load the managed config and apply it (the start transaction), collect
+ * once and publish.  msg explains a refusal (file, line, path). */
+int core_start(struct core *c, char *msg, size_t msglen);
+/* Re-read the managed file (SIGHUP) and apply it as a transaction. */
+int core_reload(struct core *c);
+/* Refresh live state from every plugin and publish it. */
+void core_collect(struct core *c);
+/* Shut plugins down and free everything; dc stays the caller's. */
+void core_free(struct core *c);
+
+/* The current snapshot with a reference the caller drops with
+ * snapshot_unref. */
+struct snapshot *core_snapshot(struct core *c);
+/* Replace the published snapshot (called with txn_lock held). */
+void core_publish(struct core *c);
+
+/* Log an event and append it to the event journal. */
+void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
+		const char *object, const char *fmt, ...) MGMTD_PRINTF(5, 6);
+
+/* Validate the daemon config and the managed configuration (or path when
+ * not NULL) without applying anything: --check-config. */
+int core_check_config(struct core *c, const char *path, char *msg,
+		      size_t msglen);
+
+int64_t core_realtime(void);
+
+#endif

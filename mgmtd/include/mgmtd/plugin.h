@@ -1,0 +1,303 @@
+/* mgmtd plugin API: the only header a plugin includes.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * MGMTD_PLUGIN_SYMBOL, a const struct mgmtd_plugin.  The core reads its
+ * first member (abi) before it trusts anything else in it.
+ *
+ * A plugin describes its classes once, as data (struct mgmtd_class and
+ * struct mgmtd_attr); the core derives validation, persistence, REST, SNMP
+ * and the UI from that description.  A plugin keeps no mutable globals:
+ * whatever it needs between calls hangs off its context (mgmtd_ctx_set_priv).
+ *
+ * Every function returns 0 or a negative errno unless its comment says
+ * otherwise.  Pointers handed to callbacks are borrowed for the duration of
+ * the call unless stated.
+ */
+#ifndef MGMTD_PLUGIN_H
+#define MGMTD_PLUGIN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump on any change to the layout or meaning of anything in this header. */
+#define MGMTD_PLUGIN_ABI 1
+#define MGMTD_PLUGIN_SYMBOL mgmtd_plugin
+#define MGMTD_PLUGIN_SYMBOL_NAME "mgmtd_plugin"
+
+#define MGMTD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ------------------------------------------------------------------ */
+/* Schema: attribute types and flags                                   */
+
+enum mgmtd_type {
+	MGMTD_T_STRING = 1, /* min/max = length; pattern = POSIX ERE */
+	MGMTD_T_INT,        /* min/max = range (both 0: unbounded) */
+	MGMTD_T_BOOL,
+	MGMTD_T_ENUM,       /* enum_values; SNMP value = index + 1 */
+	MGMTD_T_IPV4,       /* dotted quad, canonical form */
+	MGMTD_T_IPV6,       /* RFC 5952 canonical form */
+	MGMTD_T_IP,         /* either family */
+	MGMTD_T_PREFIX,     /* address/length, either family */
+	MGMTD_T_HOSTNAME,   /* RFC 1123 name, labels <= 63, total <= 253 */
+	MGMTD_T_PATH,       /* absolute, no "..", no NUL, <= 4095 */
+	MGMTD_T_SIZE,       /* bytes; accepts "10G", "512M", "4096" */
+	MGMTD_T_DURATION,   /* seconds; accepts "90", "5m", "1h30m", "2d" */
+	MGMTD_T_SECRET,     /* write-only string: never returned or logged */
+};
+
+enum mgmtd_attr_flag {
+	MGMTD_A_KEY = 1u << 0,      /* identifies an object of a collection */
+	MGMTD_A_CONFIG = 1u << 1,   /* read-write, persisted */
+	MGMTD_A_STATE = 1u << 2,    /* live, read-only, filled by collect */
+	MGMTD_A_REQUIRED = 1u << 3, /* a config attribute that must be set */
+	MGMTD_A_LIST = 1u << 4,     /* a list of values of the type */
+	MGMTD_A_GAUGE = 1u << 5,    /* numeric state sampled into metrics */
+	MGMTD_A_COUNTER = 1u << 6,  /* monotonically increasing state */
+};
+
+struct mgmtd_attr {
+	const char *name;        /* snake_case; the same in C, JSON, MIB */
+	enum mgmtd_type type;
+	unsigned flags;          /* enum mgmtd_attr_flag */
+	unsigned snmp_column;    /* >= 2 for collections (1 is the entry) */
+	const char *description; /* one line */
+	const char *units;       /* optional: "bytes", "seconds" */
+	int64_t min, max;        /* see enum mgmtd_type; both 0: no bound */
+	const char *pattern;     /* optional POSIX ERE for strings */
+	const char *const *enum_values; /* NULL-terminated, for MGMTD_T_ENUM */
+	const char *default_value; /* textual, parsed like input; NULL: none */
+	unsigned max_items;      /* for MGMTD_A_LIST; 0: unbounded */
+};
+
+enum mgmtd_class_kind {
+	MGMTD_SINGLETON = 1, /* exactly one object, no key */
+	MGMTD_COLLECTION,    /* objects identified by the one key attribute */
+};
+
+struct mgmtd_class {
+	const char *name;        /* snake_case, the REST path segment */
+	enum mgmtd_class_kind kind;
+	unsigned snmp_table;     /* arc under the plugin's arc */
+	const char *description;
+	const struct mgmtd_attr *attrs; /* terminated by { .name = NULL } */
+	unsigned max_objects;    /* collections; 0: unbounded */
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+enum mgmtd_err_code {
+	MGMTD_E_OK = 0,
+	MGMTD_E_INVALID,      /* bad input: type, range, pattern (400) */
+	MGMTD_E_INCONSISTENT, /* valid alone, wrong with the rest (400) */
+	MGMTD_E_NOT_FOUND,    /* (404) */
+	MGMTD_E_CONFLICT,     /* refused because of another object (409) */
+	MGMTD_E_NOT_WRITABLE, /* state attribute or unknown attribute (400) */
+	MGMTD_E_FAILED,       /* the system refused: a tool, a file (500) */
+	MGMTD_E_BUSY,         /* try again later (503) */
+};
+
+#define MGMTD_ERR_MAX 16
+#define MGMTD_ERR_PATH_LEN 256
+#define MGMTD_ERR_MSG_LEN 512
+
+struct mgmtd_err_item {
+	enum mgmtd_err_code code;
+	char path[MGMTD_ERR_PATH_LEN]; /* dns.hosts[db1].addresses */
+	char message[MGMTD_ERR_MSG_LEN];
+};
+
+/* A list of errors: validation reports every broken rule it finds. */
+struct mgmtd_err {
+	unsigned count;   /* items recorded (at most MGMTD_ERR_MAX) */
+	unsigned dropped; /* items beyond MGMTD_ERR_MAX */
+	struct mgmtd_err_item items[MGMTD_ERR_MAX];
+};
+
+/* Record an error.  Returns the negative errno matching code, so that a
+ * plugin can write "return mgmtd_err_add(err, ...);". */
+int mgmtd_err_add(struct mgmtd_err *err, enum mgmtd_err_code code,
+		  const char *path, const char *fmt, ...) MGMTD_PRINTF(4, 5);
+
+/* ------------------------------------------------------------------ */
+/* Config trees and objects (read-only views for plugins)              */
+
+struct mgmtd_tree; /* one plugin's part of a config tree */
+struct mgmtd_obj;  /* one object: a singleton or an item of a collection */
+
+/* The singleton object of class, or NULL if the class is unknown. */
+const struct mgmtd_obj *mgmtd_tree_singleton(const struct mgmtd_tree *t,
+					     const char *cls);
+/* Number of objects of a collection, in their stored order. */
+size_t mgmtd_tree_count(const struct mgmtd_tree *t, const char *cls);
+const struct mgmtd_obj *mgmtd_tree_at(const struct mgmtd_tree *t,
+				      const char *cls, size_t i);
+/* The object whose key is key, or NULL. */
+const struct mgmtd_obj *mgmtd_tree_find(const struct mgmtd_tree *t,
+					const char *cls, const char *key);
+/* Whether class cls differs between two trees (either may be NULL). */
+bool mgmtd_tree_class_changed(const struct mgmtd_tree *a,
+			      const struct mgmtd_tree *b, const char *cls);
+
+/* Attribute values, in canonical form (sizes in bytes, durations in
+ * seconds, addresses canonical).  Missing attributes read as NULL, 0,
+ * false and an empty list.  Strings are borrowed from the tree. */
+bool mgmtd_obj_has(const struct mgmtd_obj *o, const char *attr);
+const char *mgmtd_obj_str(const struct mgmtd_obj *o, const char *attr);
+int64_t mgmtd_obj_int(const struct mgmtd_obj *o, const char *attr);
+bool mgmtd_obj_bool(const struct mgmtd_obj *o, const char *attr);
+size_t mgmtd_obj_list_len(const struct mgmtd_obj *o, const char *attr);
+const char *mgmtd_obj_list_at(const struct mgmtd_obj *o, const char *attr,
+			      size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Live state, filled by the collect callback                           */
+
+struct mgmtd_state;
+
+/* Select the object to which following sets apply: the singleton of cls
+ * (key NULL) or the object of collection cls with that key, created in the
+ * state tree if new. */
+int mgmtd_state_obj(struct mgmtd_state *st, const char *cls, const char *key);
+int mgmtd_state_str(struct mgmtd_state *st, const char *attr,
+		    const char *value);
+int mgmtd_state_int(struct mgmtd_state *st, const char *attr, int64_t value);
+int mgmtd_state_bool(struct mgmtd_state *st, const char *attr, bool value);
+int mgmtd_state_list_add(struct mgmtd_state *st, const char *attr,
+			 const char *value);
+
+/* ------------------------------------------------------------------ */
+/* The plugin's context: settings, private state, logging, events      */
+
+struct mgmtd_ctx;
+
+/* This plugin's name. */
+const char *mgmtd_ctx_name(const struct mgmtd_ctx *ctx);
+/* Daemon setting plugins.<name>.<key> from the daemon config file, or def
+ * when absent.  Borrowed; valid until shutdown. */
+const char *mgmtd_ctx_setting_str(const struct mgmtd_ctx *ctx,
+				  const char *key, const char *def);
+int64_t mgmtd_ctx_setting_int(const struct mgmtd_ctx *ctx, const char *key,
+			      int64_t def);
+/* The state directory the plugin may use for its own files:
+ * <state_dir>/<plugin name>, created by the core before init. */
+const char *mgmtd_ctx_state_dir(const struct mgmtd_ctx *ctx);
+/* Private data, owned by the plugin (freed in its shutdown). */
+void mgmtd_ctx_set_priv(struct mgmtd_ctx *ctx, void *priv);
+void *mgmtd_ctx_priv(const struct mgmtd_ctx *ctx);
+
+enum mgmtd_severity {
+	MGMTD_SEV_EMERG = 0, /* syslog numbering */
+	MGMTD_SEV_ALERT,
+	MGMTD_SEV_CRIT,
+	MGMTD_SEV_ERR,
+	MGMTD_SEV_WARNING,
+	MGMTD_SEV_NOTICE,
+	MGMTD_SEV_INFO,
+	MGMTD_SEV_DEBUG,
+};
+
+/* Log a line; the core prefixes the plugin name. */
+void mgmtd_log(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
+	       const char *fmt, ...) MGMTD_PRINTF(3, 4);
+/* Raise an event: logged and appended to the event journal (and, later,
+ * sent as a notification).  object may be NULL. */
+void mgmtd_event(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
+		 const char *object, const char *fmt, ...) MGMTD_PRINTF(4, 5);
+
+/* ------------------------------------------------------------------ */
+/* Running external tools: the only way a plugin runs one              */
+
+struct mgmtd_exec_opts {
+	unsigned timeout_ms;    /* 0: 30 s */
+	size_t output_cap;      /* bytes kept per stream; 0: 1 MiB */
+	const char *stdin_data; /* fed to the tool's stdin; NULL: /dev/null */
+	const char *const *env; /* extra NAME=value entries, NULL-terminated */
+};
+
+struct mgmtd_exec_result {
+	int status;       /* exit status, or 128 + signal, or -1 if none */
+	bool timed_out;
+	char *out, *err;  /* NUL-terminated captured output, owned */
+	size_t out_len, err_len;
+	bool out_truncated, err_truncated;
+};
+
+/* Run argv[0] (searched in the clean PATH) with argv, no shell.  Fills res
+ * (free with mgmtd_exec_result_fini) whenever it returns 0, even if the
+ * tool failed; returns a negative errno only if the tool could not be run
+ * at all. */
+int mgmtd_exec(const char *const *argv, const struct mgmtd_exec_opts *opts,
+	       struct mgmtd_exec_result *res);
+void mgmtd_exec_result_fini(struct mgmtd_exec_result *res);
+/* Run argv and require exit status 0.  On failure records in err, under
+ * path, "<tool> failed (exit N): <first line of stderr>" and returns
+ * -EIO (or the spawn error).  out, if not NULL, receives stdout (owned). */
+int mgmtd_exec_check(const char *const *argv,
+		     const struct mgmtd_exec_opts *opts, char **out,
+		     struct mgmtd_err *err, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Files rendered by plugins: staged in prepare, swapped in apply       */
+
+/* Write data to "<path>.mgmtd-new" (same directory, same owner), fsync it.
+ * mode is the new file's permission bits.  On failure records an error
+ * naming the file in err (under errpath) and returns a negative errno. */
+int mgmtd_file_stage(const char *path, const char *data, size_t len,
+		     unsigned mode, struct mgmtd_err *err, const char *errpath);
+/* Rename the staged file over path and fsync the directory.  Returns a
+ * negative errno (and logs) if the rename fails: callers in apply turn that
+ * into an event. */
+int mgmtd_file_commit(const char *path);
+/* Remove the staged file, if any. */
+void mgmtd_file_discard(const char *path);
+
+/* ------------------------------------------------------------------ */
+/* The descriptor                                                       */
+
+/* Transaction phases (see DESIGN.md).  cand is the candidate tree of this
+ * plugin, run the running one (NULL at the first start).  They are called
+ * only when the plugin's part of the tree changed, or at start and on
+ * rollback when the system must be brought in line.
+ *  - validate: meaning, no side effects; record errors in err.
+ *  - prepare:  work that can fail and can be undone (render files to .new,
+ *              check them).  Return < 0 after recording in err.
+ *  - abort:    undo prepare; called for every plugin whose prepare was
+ *              called (even the one that failed).  Must not fail.
+ *  - apply:    make it so (rename into place, reload).  Must not fail;
+ *              problems become events. */
+struct mgmtd_plugin {
+	unsigned abi; /* MGMTD_PLUGIN_ABI: first, checked before all else */
+	const char *name;
+	const char *version;
+	const char *description;
+	unsigned mib_arc; /* arc under mgmtdObjects */
+	const struct mgmtd_class *const *classes; /* NULL-terminated */
+
+	int (*init)(struct mgmtd_ctx *ctx);
+	void (*shutdown)(struct mgmtd_ctx *ctx);
+
+	int (*validate)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
+			const struct mgmtd_tree *run, struct mgmtd_err *err);
+	int (*prepare)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
+		       const struct mgmtd_tree *run, struct mgmtd_err *err);
+	void (*abort)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
+		      const struct mgmtd_tree *run);
+	void (*apply)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
+		      const struct mgmtd_tree *run);
+
+	/* Refresh live state into st; called on the collect timer. */
+	int (*collect)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
+		       struct mgmtd_state *st);
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MGMTD_PLUGIN_H */

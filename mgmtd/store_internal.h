@@ -1,0 +1,23 @@
+/* Shared between store.c and store_history.c only. */
+#ifndef MGMTD_STORE_INTERNAL_H
+#define MGMTD_STORE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+struct store {
+	char *dir;
+	char *current;  /* <dir>/config.conf */
+	char *history;  /* <dir>/history */
+	unsigned keep;
+	unsigned version;
+};
+
+int store_history_write(struct store *s, const struct store_meta *meta,
+			const char *body, size_t len);
+void store_history_remove(struct store *s, unsigned version);
+void store_history_prune(struct store *s);
+void store_history_drop_orphans(struct store *s);
+
+#endif

@@ -1,0 +1,122 @@
+/* Read-only accessors that plugins use on config trees. */
+#include "config.h"
+
+#include <string.h>
+
+#include "tree.h"
+
+/* The plugin ABI keeps objects opaque; inside the core they are JSON. */
+static json_t *obj_json(const struct mgmtd_obj *o)
+{
+	return (json_t *)o;
+}
+
+static const struct mgmtd_obj *json_obj(const json_t *j)
+{
+	return (const struct mgmtd_obj *)j;
+}
+
+void tree_view(struct mgmtd_tree *t, json_t *root,
+	       const struct schema_plugin *sp)
+{
+	t->json = root ? json_object_get(root, sp->name) : NULL;
+	t->sp = sp;
+}
+
+json_t *tree_class(json_t *plugin_subtree, const char *cls)
+{
+	return plugin_subtree ? json_object_get(plugin_subtree, cls) : NULL;
+}
+
+json_t *tree_find_item(json_t *array, const char *key_attr, const char *key,
+		       size_t *index)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(array, i, item) {
+		const char *k = json_string_value(json_object_get(item, key_attr));
+		if (k && strcmp(k, key) == 0) {
+			if (index)
+				*index = i;
+			return item;
+		}
+	}
+	return NULL;
+}
+
+const struct mgmtd_obj *mgmtd_tree_singleton(const struct mgmtd_tree *t,
+					     const char *cls)
+{
+	json_t *o = t ? tree_class(t->json, cls) : NULL;
+
+	return json_is_object(o) ? json_obj(o) : NULL;
+}
+
+size_t mgmtd_tree_count(const struct mgmtd_tree *t, const char *cls)
+{
+	return t ? json_array_size(tree_class(t->json, cls)) : 0;
+}
+
+const struct mgmtd_obj *mgmtd_tree_at(const struct mgmtd_tree *t,
+				      const char *cls, size_t i)
+{
+	json_t *a = t ? tree_class(t->json, cls) : NULL;
+
+	return json_obj(json_array_get(a, i));
+}
+
+const struct mgmtd_obj *mgmtd_tree_find(const struct mgmtd_tree *t,
+					const char *cls, const char *key)
+{
+	const struct schema_class *sc;
+
+	if (!t || !key || !(sc = schema_class_find(t->sp, cls)) || !sc->key)
+		return NULL;
+	return json_obj(tree_find_item(tree_class(t->json, cls),
+				       sc->key->name, key, NULL));
+}
+
+bool mgmtd_tree_class_changed(const struct mgmtd_tree *a,
+			      const struct mgmtd_tree *b, const char *cls)
+{
+	json_t *ja = a ? tree_class(a->json, cls) : NULL;
+	json_t *jb = b ? tree_class(b->json, cls) : NULL;
+
+	if (!ja || !jb)
+		return ja != jb;
+	return !json_equal(ja, jb);
+}
+
+bool mgmtd_obj_has(const struct mgmtd_obj *o, const char *attr)
+{
+	return o && json_object_get(obj_json(o), attr) != NULL;
+}
+
+const char *mgmtd_obj_str(const struct mgmtd_obj *o, const char *attr)
+{
+	return o ? json_string_value(json_object_get(obj_json(o), attr)) : NULL;
+}
+
+int64_t mgmtd_obj_int(const struct mgmtd_obj *o, const char *attr)
+{
+	return o ? json_integer_value(json_object_get(obj_json(o), attr)) : 0;
+}
+
+bool mgmtd_obj_bool(const struct mgmtd_obj *o, const char *attr)
+{
+	return o && json_is_true(json_object_get(obj_json(o), attr));
+}
+
+size_t mgmtd_obj_list_len(const struct mgmtd_obj *o, const char *attr)
+{
+	return o ? json_array_size(json_object_get(obj_json(o), attr)) : 0;
+}
+
+const char *mgmtd_obj_list_at(const struct mgmtd_obj *o, const char *attr,
+			      size_t i)
+{
+	json_t *a = o ? json_object_get(obj_json(o), attr) : NULL;
+
+	return json_string_value(json_array_get(a, i));
+}
