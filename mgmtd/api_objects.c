@@ -144,12 +144,16 @@ static json_t *op_edit(struct core *c, const struct api_caller *who,
 	struct edit e = { .kind = kind };
 	struct mgmtd_err err = { 0 };
 	struct txn_result res = { 0 };
+	static const char *const verbs[] = { "put", "patch", "delete" };
 	struct txn_request trq;
 	json_t *bad = parse_target(c, rq, &e);
+	char what[MGMTD_ERR_PATH_LEN + 16];
 
 	if (bad)
 		return bad;
 	api_request_of(who, rq, &trq);
+	snprintf(what, sizeof(what), "%s %s", verbs[kind], e.path);
+	trq.what = what;
 	return api_txn_response(txn_edit(c, apply_edit, &e, &trq, &res, &err),
 				&res, &err);
 }

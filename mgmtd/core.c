@@ -153,35 +153,58 @@ void core_publish(struct core *c)
 	snapshot_unref(old);
 }
 
+/* One plugin's live state (a new reference), collected against run. */
+static json_t *collect_one(struct core *c, struct plugin_handle *h,
+			   json_t *run_tree)
+{
+	const struct schema_plugin *sp =
+		schema_plugin_find(&c->schema, h->desc->name);
+	struct mgmtd_state st;
+	struct mgmtd_tree run;
+	json_t *out;
+	int rc;
+
+	state_init(&st, sp);
+	tree_view(&run, run_tree, sp);
+	if ((rc = h->desc->collect(&h->ctx, &run, &st)) < 0)
+		log_warn(h->desc->name, "collecting live state failed: %s",
+			 strerror(-rc));
+	if (st.errors)
+		log_debug(h->desc->name, "%u state values refused", st.errors);
+	out = state_take(&st);
+	state_fini(&st);
+	return out;
+}
+
 void core_collect(struct core *c)
 {
+	struct snapshot *snap = core_snapshot(c);
 	json_t *state = json_object();
 
-	for (size_t i = 0; i < c->n_plugins; i++) {
-		struct plugin_handle *h = c->plugins[i];
-		const struct schema_plugin *sp =
-			schema_plugin_find(&c->schema, h->desc->name);
-		struct mgmtd_state st;
-		struct mgmtd_tree run;
-		int rc;
-
-		if (!h->desc->collect)
-			continue;
-		state_init(&st, sp);
-		tree_view(&run, c->running, sp);
-		if ((rc = h->desc->collect(&h->ctx, &run, &st)) < 0)
-			log_warn(h->desc->name, "collecting live state failed: %s",
-				 strerror(-rc));
-		if (st.errors)
-			log_debug(h->desc->name, "%u state values refused",
-				  st.errors);
-		json_object_set_new(state, h->desc->name, state_take(&st));
-		state_fini(&st);
-	}
-	/* The running tree only changes under txn_lock: publish under it. */
+	/* Plugins may take their time: collect outside the lock, against the
+	 * published config, then publish under it. */
+	for (size_t i = 0; i < c->n_plugins; i++)
+		if (c->plugins[i]->desc->collect)
+			json_object_set_new(state, c->plugins[i]->desc->name,
+					    collect_one(c, c->plugins[i],
+							snap ? snap->config : NULL));
+	snapshot_unref(snap);
 	pthread_mutex_lock(&c->txn_lock);
 	json_decref(c->state);
 	c->state = state;
 	core_publish(c);
 	pthread_mutex_unlock(&c->txn_lock);
+}
+
+void core_collect_changed(struct core *c, const bool *part)
+{
+	json_t *state = json_copy(c->state);
+
+	for (size_t i = 0; i < c->n_plugins; i++)
+		if (part[i] && c->plugins[i]->desc->collect)
+			json_object_set_new(state, c->plugins[i]->desc->name,
+					    collect_one(c, c->plugins[i],
+							c->running));
+	json_decref(c->state);
+	c->state = state;
 }

@@ -73,6 +73,10 @@ int core_start(struct core *c, char *msg, size_t msglen);
 int core_reload(struct core *c);
 /* Refresh live state from every plugin and publish it. */
 void core_collect(struct core *c);
+/* Refresh the state of the plugins flagged in part (indexed like
+ * c->plugins) after they applied a change, so that a read right after a
+ * change shows its effect.  txn_lock held; the caller publishes. */
+void core_collect_changed(struct core *c, const bool *part);
 /* Shut plugins down and free everything; dc stays the caller's. */
 void core_free(struct core *c);
 

@@ -101,7 +101,6 @@ int core_start(struct core *c, char *msg, size_t msglen)
 		   PACKAGE_VERSION, c->n_plugins, store_version(c->store));
 	txn_confirm_restore(c);
 	txn_confirm_check(c);
-	core_collect(c);
 	return 0;
 }
 

@@ -60,6 +60,7 @@ static const struct mgmtd_tree *run_tree(struct txn_run *r, size_t i)
 
 static int run_validate(struct txn_run *r, struct mgmtd_err *err)
 {
+	unsigned before = err->count;
 	int rc = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -69,7 +70,7 @@ static int run_validate(struct txn_run *r, struct mgmtd_err *err)
 				run_tree(r, i), err) < 0)
 			rc = -EINVAL;
 	}
-	if (rc == 0 && err->count > 0)
+	if (rc == 0 && err->count > before)
 		rc = -EINVAL; /* an error recorded without a failing return */
 	return rc;
 }
@@ -93,10 +94,11 @@ static int run_prepare(struct txn_run *r, struct mgmtd_err *err)
 		if (!r->part[i])
 			continue;
 		r->prepared = i + 1;
+		unsigned before = err->count;
 		if (p->prepare &&
 		    (rc = p->prepare(&r->c->plugins[i]->ctx, &r->cand_t[i],
 				     run_tree(r, i), err)) < 0) {
-			if (err->count == 0)
+			if (err->count == before)
 				mgmtd_err_add(err, MGMTD_E_FAILED, p->name,
 					      "prepare failed: %s", strerror(-rc));
 			run_abort(r);
@@ -193,6 +195,7 @@ static int run_locked(struct core *c, json_t *cand,
 	c->running = json_incref(cand);
 	res->version = store_version(c->store);
 	res->changed = commit;
+	core_collect_changed(c, r.part);
 	core_publish(c);
 out:
 	if (commit || rc < 0)
@@ -210,7 +213,8 @@ int txn_run_candidate(struct core *c, json_t *candidate,
 
 	*res = (struct txn_result){ .version = store_version(c->store) };
 	if (schema_normalize_tree(&c->schema, candidate, &cand, err) < 0) {
-		journal_result(c, rq, "(invalid candidate)", -EINVAL, err, 0);
+		journal_result(c, rq, rq->what ? rq->what : "(candidate)",
+			       -EINVAL, err, 0);
 		return -EINVAL;
 	}
 	return run_locked(c, cand, rq, res, err);
@@ -248,7 +252,8 @@ int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
 	else if ((rc = edit(tree, arg, err)) == 0)
 		rc = txn_run_candidate(c, tree, rq, res, err);
 	else
-		journal_result(c, rq, "(edit refused)", rc, err, 0);
+		journal_result(c, rq, rq->what ? rq->what : "(edit)", rc, err,
+			       0);
 	if (rc == 0 && res->changed && rq->confirm_timeout)
 		txn_confirm_arm(c, before, res->version, rq->confirm_timeout);
 	pthread_mutex_unlock(&c->txn_lock);

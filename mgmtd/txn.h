@@ -14,6 +14,9 @@ struct txn_request {
 	const char *source;     /* from where: an address, "local" */
 	const char *interface;  /* rest, snmp, cli, config, mgmtd */
 	const char *summary;    /* NULL: derived from the changes */
+	const char *what;       /* the request, journaled if it is refused
+				   before any change is known ("put dns.
+				   hosts[db1]"); NULL: "(candidate)" */
 	unsigned confirm_timeout; /* seconds; 0: no confirmation needed */
 	bool start;             /* bring the system in line: all plugins,
 				   no running tree */

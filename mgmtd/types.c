@@ -818,19 +818,9 @@ static int norm_quantity(const struct mgmtd_attr *a, json_t *in, json_t **out,
 	return make_integer(v, out);
 }
 
-int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
-			   json_t **out, char *msg, size_t msglen)
+static int normalize_by_type(const struct mgmtd_attr *a, json_t *in,
+			     json_t **out, char *msg, size_t msglen)
 {
-	if (msg && msglen > 0)
-		msg[0] = '\0';
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
-	if (!a)
-		return reject(msg, msglen, "has no schema");
-	if (!in)
-		return reject(msg, msglen, "is missing");
-
 	switch (a->type) {
 	case MGMTD_T_STRING:
 	case MGMTD_T_SECRET:
@@ -858,6 +848,34 @@ int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
 		return norm_quantity(a, in, out, msg, msglen);
 	}
 	return reject(msg, msglen, "has unknown type %d", (int)a->type);
+}
+
+int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
+			   json_t **out, char *msg, size_t msglen)
+{
+	int rc;
+
+	if (msg && msglen > 0)
+		msg[0] = '\0';
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!a)
+		return reject(msg, msglen, "has no schema");
+	if (!in)
+		return reject(msg, msglen, "is missing");
+	rc = normalize_by_type(a, in, out, msg, msglen);
+	/* Strings check their pattern themselves; other text types (a host
+	 * name that must be one label, a path under a root) check it on
+	 * their canonical form. */
+	if (rc == 0 && a->pattern && a->type != MGMTD_T_STRING &&
+	    a->type != MGMTD_T_SECRET && json_is_string(*out) &&
+	    (rc = match_pattern(a->pattern, json_string_value(*out), msg,
+				msglen)) < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* NULL for a value outside enum mgmtd_type. */

@@ -10,8 +10,10 @@
 #include "dns.h"
 
 /* One DNS label: the kernel's host name is the short name, the domain is
- * separate (Debian's /etc/hostname convention). */
-#define DNS_LABEL_PATTERN "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+ * separate (Debian's /etc/hostname convention).  The core applies patterns
+ * to strings only, so dns_check_settings() enforces this one; it is here
+ * for the schema's readers (UI, OpenAPI). */
+#define DNS_LABEL_PATTERN "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 
 static const struct mgmtd_attr dns_settings_attrs[] = {
 	{

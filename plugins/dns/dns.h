@@ -46,7 +46,6 @@ struct dns_plan {
 	bool resolv_conf;
 	bool hosts_file;
 	bool kernel_hostname; /* sethostname(2) in apply */
-	bool hostname_changed; /* for the event */
 	char hostname[DNS_LABEL_MAX + 1];
 	size_t n_resolvers, n_hosts;
 };

@@ -209,7 +209,6 @@ static void plan_compute(const struct dns_priv *p, const struct dns_conf *c,
 		.n_resolvers = c->s.n_resolvers,
 		.n_hosts = c->n_hosts,
 	};
-	plan->hostname_changed = plan->hostname_file;
 	plan->kernel_hostname = plan->hostname_file && p->set_kernel_hostname;
 	if (c->s.hostname)
 		snprintf(plan->hostname, sizeof(plan->hostname), "%s",
@@ -304,7 +303,6 @@ int dns_prepare(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
 	rc = stage_all(p, &c, &want, err);
 	if (rc == 0) {
 		p->plan.kernel_hostname = want.kernel_hostname;
-		p->plan.hostname_changed = want.hostname_changed;
 		memcpy(p->plan.hostname, want.hostname, sizeof(want.hostname));
 		p->plan.n_resolvers = want.n_resolvers;
 		p->plan.n_hosts = want.n_hosts;
@@ -361,14 +359,13 @@ void dns_apply(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
 {
 	struct dns_priv *p = mgmtd_ctx_priv(ctx);
 	const struct dns_plan *plan = &p->plan;
-
 	bool host_ok = false;
 
 	if (plan->hostname_file)
 		host_ok = commit(ctx, p->hostname_file, "dns.settings");
 	if (plan->kernel_hostname)
 		host_ok = set_kernel_hostname(ctx, plan->hostname) || host_ok;
-	if (plan->hostname_changed && host_ok)
+	if (host_ok)
 		mgmtd_event(ctx, MGMTD_SEV_INFO, "dns.settings",
 			    "hostname set to %s", plan->hostname);
 	if (plan->resolv_conf && commit(ctx, p->resolv_conf, "dns.settings"))

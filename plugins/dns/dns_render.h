@@ -25,16 +25,17 @@
 #define DNS_LABEL_MAX 63         /* one DNS label, and < HOST_NAME_MAX */
 #define DNS_NAME_MAX 253         /* a whole DNS name */
 
-/* The resolv.conf options mgmtd accepts, as a POSIX ERE; the schema uses
- * it and dns_check_settings() accepts exactly the same words (a unit test
- * keeps them equal).  Numeric bounds are glibc's: ndots <= 15 (RES_MAXNDOTS),
+/* The resolv.conf options mgmtd accepts, as a POSIX ERE that the core
+ * anchors (it matches "^(" pattern ")$"); the schema uses it and
+ * dns_check_settings() accepts exactly the same words (a unit test keeps
+ * them equal).  Numeric bounds are glibc's: ndots <= 15 (RES_MAXNDOTS),
  * timeout <= 30 (RES_MAXRETRANS), attempts <= 5 (RES_MAXRETRY); glibc clamps
  * larger values silently, mgmtd refuses them. */
 #define DNS_OPTION_PATTERN                                                  \
-	"^(ndots:([0-9]|1[0-5])|timeout:([1-9]|[12][0-9]|30)|"             \
+	"ndots:([0-9]|1[0-5])|timeout:([1-9]|[12][0-9]|30)|"               \
 	"attempts:[1-5]|rotate|no-aaaa|no-check-names|inet6|edns0|"        \
 	"single-request|single-request-reopen|no-tld-query|use-vc|"        \
-	"no-reload|trust-ad)$"
+	"no-reload|trust-ad"
 
 /* The first line of every file mgmtd writes (not /etc/hostname, whose
  * readers take the whole first line as the name). */

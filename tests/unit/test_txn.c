@@ -1,0 +1,369 @@
+/* Transactions over real plugins (testa, testb) in a temporary state
+ * directory: what reaches the "system" and the store, and in what order
+ * the phases run. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "txn.h"
+#include "unit_util.h"
+
+static char *dir;
+static struct core *core;
+
+static const struct txn_request cli = {
+	.user = "alice", .source = "local", .interface = "cli",
+};
+
+static void setup(void)
+{
+	dir = unit_tmpdir();
+	core = unit_core_start(dir, "testa,testb");
+}
+
+static void teardown(void)
+{
+	unit_core_stop(core);
+	unit_rmdir(dir);
+}
+
+static char *calls(const char *plugin)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "state/%s/calls", plugin);
+	return unit_read(dir, name);
+}
+
+static void forget_calls(void)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/state/testa/calls", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state/testb/calls", dir);
+	unlink(path);
+}
+
+static void assert_calls(const char *plugin, const char *expected)
+{
+	char *got = calls(plugin);
+
+	ck_assert_msg((got ? strcmp(got, expected) : strcmp("", expected)) == 0,
+		      "%s calls: got '%s', expected '%s'", plugin,
+		      got ? got : "", expected);
+	free(got);
+}
+
+static void assert_system(const char *plugin, const char *expected)
+{
+	char name[64], *got;
+
+	snprintf(name, sizeof(name), "state/%s/system", plugin);
+	got = unit_read(dir, name);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, expected);
+	free(got);
+}
+
+static int commit_json(const char *text, struct mgmtd_err *err)
+{
+	json_t *cand = json_loads(text, 0, NULL);
+	struct txn_result res;
+	int rc;
+
+	ck_assert_ptr_nonnull(cand);
+	rc = txn_commit(core, cand, &cli, &res, err);
+	txn_result_fini(&res);
+	json_decref(cand);
+	return rc;
+}
+
+static void commit_ok(const char *text)
+{
+	struct mgmtd_err err = { 0 };
+
+	ck_assert_msg(commit_json(text, &err) == 0, "commit: %s: %s",
+		      err.count ? err.items[0].path : "",
+		      err.count ? err.items[0].message : "");
+}
+
+START_TEST(start_applies_every_plugin_and_commits_version_1)
+{
+	ck_assert_uint_eq(store_version(core->store), 1);
+	assert_calls("testa", "validate\nprepare\napply\n");
+	assert_calls("testb", "validate\nprepare\napply\n");
+	ck_assert(unit_exists(dir, "state/config.conf"));
+}
+END_TEST
+
+START_TEST(commit_runs_only_the_plugins_whose_part_changed)
+{
+	forget_calls();
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A2\"}}}");
+	ck_assert_uint_eq(store_version(core->store), 2);
+	assert_calls("testa", "validate\nprepare\napply\n");
+	assert_calls("testb", "");
+	assert_system("testa", "A2");
+}
+END_TEST
+
+START_TEST(prepare_failure_aborts_every_prepared_plugin_and_changes_nothing)
+{
+	struct mgmtd_err err = { 0 };
+	char *before;
+
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
+		  " \"testb\": {\"settings\": {\"value\": \"B1\"}}}");
+	before = unit_read(dir, "state/config.conf");
+	forget_calls();
+	ck_assert_int_lt(
+		commit_json("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+			    " \"testb\": {\"settings\": {\"value\": \"B2\","
+			    " \"fail_in\": \"prepare\"}}}",
+			    &err),
+		0);
+	ck_assert_uint_eq(err.count, 1);
+	ck_assert_str_eq(err.items[0].path, "testb");
+	ck_assert_int_eq(err.items[0].code, MGMTD_E_FAILED);
+	/* testa prepared first: it must be aborted too. */
+	assert_calls("testa", "validate\nprepare\nabort\n");
+	assert_calls("testb", "validate\nprepare\nabort\n");
+	assert_system("testa", "A1");
+	assert_system("testb", "B1");
+	ck_assert(!unit_exists(dir, "state/testa/system.mgmtd-new"));
+	ck_assert(!unit_exists(dir, "state/testb/system.mgmtd-new"));
+	ck_assert_uint_eq(store_version(core->store), 2);
+	char *after = unit_read(dir, "state/config.conf");
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(validate_failure_prepares_nothing)
+{
+	struct mgmtd_err err = { 0 };
+
+	forget_calls();
+	ck_assert_int_lt(
+		commit_json("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+			    " \"testb\": {\"settings\": {\"fail_in\": "
+			    "\"validate\"}}}",
+			    &err),
+		0);
+	ck_assert_str_eq(err.items[0].path, "testb.settings.fail_in");
+	assert_calls("testa", "validate\n");
+	assert_calls("testb", "validate\n");
+	ck_assert_uint_eq(store_version(core->store), 1);
+}
+END_TEST
+
+START_TEST(type_error_reaches_no_plugin_and_names_the_path)
+{
+	struct mgmtd_err err = { 0 };
+
+	forget_calls();
+	ck_assert_int_lt(commit_json("{\"testa\": {\"items\": [{\"name\": "
+				     "\"x\", \"size\": \"12Q\"}]}}",
+				     &err),
+			 0);
+	ck_assert_str_eq(err.items[0].path, "testa.items[x].size");
+	assert_calls("testa", "");
+	assert_calls("testb", "");
+}
+END_TEST
+
+START_TEST(unchanged_candidate_commits_no_version)
+{
+	forget_calls();
+	commit_ok("{}");
+	ck_assert_uint_eq(store_version(core->store), 1);
+	assert_calls("testa", "");
+}
+END_TEST
+
+START_TEST(rollback_is_a_new_version_equal_to_the_old_one)
+{
+	struct mgmtd_err err = { 0 };
+	struct txn_result res;
+	json_t *v2 = NULL, *v4 = NULL;
+
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"two\"}}}");
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"three\"}}}");
+	ck_assert_int_eq(txn_rollback(core, 2, &cli, &res, &err), 0);
+	txn_result_fini(&res);
+	ck_assert_uint_eq(store_version(core->store), 4);
+	assert_system("testa", "two");
+	ck_assert_int_eq(store_read_version(core->store, 2, &v2, NULL), 0);
+	ck_assert_int_eq(store_read_version(core->store, 4, &v4, NULL), 0);
+	ck_assert(json_equal(v2, v4));
+	json_decref(v2);
+	json_decref(v4);
+	ck_assert_int_lt(txn_rollback(core, 99, &cli, &res, &err), 0);
+	txn_result_fini(&res);
+}
+END_TEST
+
+START_TEST(unconfirmed_change_rolls_back_after_its_deadline)
+{
+	struct txn_request rq = cli;
+	struct mgmtd_err err = { 0 };
+	struct txn_result res;
+	json_t *cand = json_loads(
+		"{\"testa\": {\"settings\": {\"value\": \"risky\"}}}", 0, NULL);
+
+	rq.confirm_timeout = 60;
+	ck_assert_int_eq(txn_commit(core, cand, &rq, &res, &err), 0);
+	txn_result_fini(&res);
+	json_decref(cand);
+	ck_assert(core->confirm.active);
+	ck_assert(unit_exists(dir, "state/confirm.pending"));
+	txn_confirm_check(core); /* not yet */
+	ck_assert_uint_eq(store_version(core->store), 2);
+	core->confirm.deadline = core_realtime() - 1;
+	txn_confirm_check(core);
+	ck_assert(!core->confirm.active);
+	ck_assert(!unit_exists(dir, "state/confirm.pending"));
+	ck_assert_uint_eq(store_version(core->store), 3);
+	assert_system("testa", "");
+}
+END_TEST
+
+START_TEST(confirmed_change_stays)
+{
+	struct txn_request rq = cli;
+	struct mgmtd_err err = { 0 };
+	struct txn_result res;
+	json_t *cand = json_loads(
+		"{\"testa\": {\"settings\": {\"value\": \"fine\"}}}", 0, NULL);
+
+	ck_assert_int_lt(txn_confirm(core, &cli, &err), 0); /* none pending */
+	rq.confirm_timeout = 60;
+	ck_assert_int_eq(txn_commit(core, cand, &rq, &res, &err), 0);
+	txn_result_fini(&res);
+	json_decref(cand);
+	err = (struct mgmtd_err){ 0 };
+	ck_assert_int_eq(txn_confirm(core, &cli, &err), 0);
+	core->confirm.deadline = 0;
+	txn_confirm_check(core);
+	ck_assert_uint_eq(store_version(core->store), 2);
+	assert_system("testa", "fine");
+}
+END_TEST
+
+START_TEST(old_snapshot_is_unaffected_by_a_commit)
+{
+	struct snapshot *before = core_snapshot(core), *after;
+
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"new\"}}}");
+	after = core_snapshot(core);
+	ck_assert_uint_eq(before->version, 1);
+	ck_assert_uint_eq(after->version, 2);
+	ck_assert_ptr_null(json_object_get(
+		json_object_get(json_object_get(before->config, "testa"),
+				"settings"),
+		"value"));
+	snapshot_unref(before);
+	snapshot_unref(after);
+}
+END_TEST
+
+START_TEST(restart_keeps_the_version_and_adopts_offline_edits)
+{
+	char path[4096];
+	FILE *f;
+
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"kept\"}}}");
+	unit_core_stop(core);
+	core = unit_core_start(dir, "testa,testb");
+	ck_assert_uint_eq(store_version(core->store), 2);
+	assert_system("testa", "kept");
+	unit_core_stop(core);
+	/* An admin edits the file while mgmtd is stopped. */
+	snprintf(path, sizeof(path), "%s/state/config.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("version = 2;\ntesta = { settings = { value = \"edited\"; }; };\n",
+	      f);
+	fclose(f);
+	core = unit_core_start(dir, "testa,testb");
+	ck_assert_uint_eq(store_version(core->store), 3);
+	assert_system("testa", "edited");
+}
+END_TEST
+
+START_TEST(collect_publishes_live_state)
+{
+	struct snapshot *s;
+	json_t *st;
+
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"live\"}}}");
+	core_collect(core);
+	s = core_snapshot(core);
+	st = json_object_get(json_object_get(json_object_get(s->state, "testa"),
+					     "settings"),
+			     "applied");
+	ck_assert_str_eq(json_string_value(st), "live");
+	snapshot_unref(s);
+}
+END_TEST
+
+static int check_refusal(const struct journal_record *r, void *arg)
+{
+	ck_assert_str_eq(r->user, "alice");
+	ck_assert(strstr(r->result, "testa.bogus") != NULL);
+	(*(int *)arg)++;
+	return 0;
+}
+
+START_TEST(refused_change_is_journaled_with_its_reason)
+{
+	struct mgmtd_err err = { 0 };
+	struct journal_query q = { .max_severity = -1, .limit = 1 };
+	int found = 0;
+
+	ck_assert_int_lt(commit_json("{\"testa\": {\"bogus\": {}}}", &err), 0);
+	ck_assert_int_eq(journal_query(core->commands, &q, check_refusal, &found),
+			 1);
+	ck_assert_int_eq(found, 1);
+}
+END_TEST
+
+static Suite *txn_suite(void)
+{
+	Suite *s = suite_create("txn");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, start_applies_every_plugin_and_commits_version_1);
+	tcase_add_test(tc, commit_runs_only_the_plugins_whose_part_changed);
+	tcase_add_test(tc, prepare_failure_aborts_every_prepared_plugin_and_changes_nothing);
+	tcase_add_test(tc, validate_failure_prepares_nothing);
+	tcase_add_test(tc, type_error_reaches_no_plugin_and_names_the_path);
+	tcase_add_test(tc, unchanged_candidate_commits_no_version);
+	tcase_add_test(tc, rollback_is_a_new_version_equal_to_the_old_one);
+	tcase_add_test(tc, unconfirmed_change_rolls_back_after_its_deadline);
+	tcase_add_test(tc, confirmed_change_stays);
+	tcase_add_test(tc, old_snapshot_is_unaffected_by_a_commit);
+	tcase_add_test(tc, restart_keeps_the_version_and_adopts_offline_edits);
+	tcase_add_test(tc, collect_publishes_live_state);
+	tcase_add_test(tc, refused_change_is_journaled_with_its_reason);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(txn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
