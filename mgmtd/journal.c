@@ -60,7 +60,6 @@
 #define JOURNAL_MAGIC "MGMTDJNL"
 #define JOURNAL_VERSION 1
 #define JOURNAL_HDR_SIZE 4096
-#define JOURNAL_HDR_USED 36
 
 #define SLOT_HDR 24
 #define SLOT_EVENTS 512
@@ -707,7 +706,8 @@ static int journal_write_slot(struct journal *j, size_t len)
 	if (ret == 0 && j->sync && fdatasync(j->fd) < 0)
 		ret = -errno;
 	if (ret < 0) {
-		/* Not appended; the oldest record may be damaged. */
+		/* Not appended: the next append reuses seq and slot.  The
+		 * record the slot held is gone or damaged either way. */
 		if (was_valid) {
 			bit_clear(j->valid, idx);
 			j->count--;
