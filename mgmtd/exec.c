@@ -182,9 +182,9 @@ static void exec_child_cloexec_all(int errfd)
 			close((int)fd);
 }
 
-/* Move fd to stdio slot target.  A source that is itself below 3 (the
- * daemon runs with stdio closed) is first copied out of the way, so that
- * the dup2() calls cannot clobber each other. */
+/* A source of the child's stdio that is itself below 3 (when the daemon
+ * runs with stdio closed, pipes land there) is first copied out of the way,
+ * so that the dup2() calls cannot clobber each other. */
 static int exec_child_dup_high(int fd)
 {
 	return fd < 3 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : fd;
@@ -291,10 +291,8 @@ static int exec_spawn(struct exec_run *r, const char *path,
 	setpgid(r->pid, r->pid);
 	exec_close(&errp[1]);
 	rc = exec_spawn_result(errp[0], r->pid);
-	if (rc < 0) {
-		r->pid = -1;
-		goto out;
-	}
+	if (rc < 0)
+		r->pid = -1; /* already reaped */
 out:
 	exec_close(&errp[0]);
 	exec_close(&errp[1]);
@@ -458,20 +456,24 @@ static int exec_poll_timeout(struct exec_run *r)
 	return (int)left;
 }
 
+/* Feed stdin and drain stdout and stderr together (a tool may block on
+ * either side), until the child is reaped and its output has ended. */
 static int exec_wait(struct exec_run *r)
 {
-	for (exec_try_reap(r); !exec_done(r); exec_try_reap(r)) {
-		struct pollfd pfd[] = {
-			{ .fd = r->in_fd, .events = POLLOUT },
-			{ .fd = r->out.fd, .events = POLLIN },
-			{ .fd = r->err.fd, .events = POLLIN },
-		};
+	for (;;) {
+		struct pollfd pfd[3];
 		int n, rc = 0;
 
+		exec_try_reap(r);
+		if (exec_done(r))
+			return 0;
 		if (exec_now_ms() >= r->deadline_ms) {
 			exec_escalate(r);
 			continue;
 		}
+		pfd[0] = (struct pollfd){ .fd = r->in_fd, .events = POLLOUT };
+		pfd[1] = (struct pollfd){ .fd = r->out.fd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = r->err.fd, .events = POLLIN };
 		n = poll(pfd, 3, exec_poll_timeout(r));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -486,7 +488,6 @@ static int exec_wait(struct exec_run *r)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
 }
 
 /* exec_wait with SIGPIPE blocked, so that a child closing its stdin early
@@ -541,6 +542,9 @@ static int exec_open_stdio(struct exec_run *r,
 		stdio[i] = p[1];
 		s->fd = p[0];
 		s->cap = opts->output_cap ? opts->output_cap : EXEC_OUTPUT_CAP;
+		/* Room for the NUL and the doubling, whatever the caller asks. */
+		if (s->cap > SIZE_MAX / 4)
+			s->cap = SIZE_MAX / 4;
 		rc = exec_set_nonblock(s->fd);
 		if (rc < 0)
 			return rc;
@@ -589,7 +593,6 @@ static void exec_abandon(struct exec_run *r)
 	if (r->pid <= 0 || r->reaped)
 		return;
 	kill(-r->pid, SIGKILL);
-	kill(r->pid, SIGKILL);
 	exec_reap_blocking(r->pid);
 }
 
@@ -677,7 +680,8 @@ static const char *exec_first_line(const char *buf, size_t len,
 		size_t n = (size_t)((nl ? nl : end) - buf);
 
 		if (!exec_is_blank(buf, n)) {
-			while (n && (buf[n - 1] == '\r' || buf[n - 1] == ' '))
+			/* Ends at the non-blank character the line has. */
+			while (exec_is_blank(buf + n - 1, 1))
 				n--;
 			*line_len = n;
 			return buf;

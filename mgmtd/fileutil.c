@@ -83,35 +83,41 @@ int fileutil_fsync_parent(const char *path)
 }
 
 /* Create "<dir>/.<base>.XXXXXX" with mode (exactly: no umask), open for
- * writing.  The dot keeps it out of globs such as "*.conf". */
+ * writing.  The dot keeps it out of globs such as "*.conf".  tmp_path is ""
+ * on failure, so that a discard after it is harmless. */
 static int fileutil_tmp_create(const char *path, unsigned mode,
 			       char tmp_path[PATH_MAX], int *fdp)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	int dlen = slash ? (int)(slash - path) + 1 : 0;
-	int n, fd;
+	int n, fd, rc;
 
-	if (!*base)
-		return -EISDIR;
+	if (!*base) {
+		rc = -EISDIR;
+		goto fail;
+	}
 	n = snprintf(tmp_path, PATH_MAX, "%.*s.%s.XXXXXX", dlen, path, base);
-	if (n < 0 || n >= PATH_MAX)
-		return -ENAMETOOLONG;
+	if (n < 0 || n >= PATH_MAX) {
+		rc = -ENAMETOOLONG;
+		goto fail;
+	}
 	fd = mkostemp(tmp_path, O_CLOEXEC);
 	if (fd < 0) {
-		n = -errno;
-		tmp_path[0] = '\0';
-		return n;
+		rc = -errno;
+		goto fail;
 	}
 	if (fchmod(fd, mode & 07777) < 0) {
-		n = -errno;
+		rc = -errno;
 		close(fd);
 		unlink(tmp_path);
-		tmp_path[0] = '\0';
-		return n;
+		goto fail;
 	}
 	*fdp = fd;
 	return 0;
+fail:
+	tmp_path[0] = '\0';
+	return rc;
 }
 
 /* Rename tmp_path over path and make it durable; removes tmp_path if the

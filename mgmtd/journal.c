@@ -104,46 +104,6 @@ struct journal {
 };
 
 /* ------------------------------------------------------------------ */
-/* CRC32 (IEEE 802.3: reflected, polynomial 0xedb88320, as zlib), eight
- * bytes a step ("slicing by 8").  The tables live in each journal: 8 KiB,
- * built in a few microseconds at open. */
-
-static void crc_tables_init(struct crc_tables *c)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t v = i;
-
-		for (int k = 0; k < 8; k++)
-			v = (v >> 1) ^ (0xedb88320u & (0u - (v & 1u)));
-		c->t[0][i] = v;
-	}
-	for (int k = 1; k < 8; k++)
-		for (int i = 0; i < 256; i++)
-			c->t[k][i] = (c->t[k - 1][i] >> 8) ^
-				     c->t[0][c->t[k - 1][i] & 0xff];
-}
-
-/* Continue a CRC: start with crc = 0. */
-static uint32_t crc32_update(const struct crc_tables *c, uint32_t crc,
-			     const unsigned char *p, size_t n)
-{
-	const uint32_t(*t)[256] = c->t;
-
-	crc = ~crc;
-	for (; n >= 8; p += 8, n -= 8) {
-		uint32_t a = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-				    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-
-		crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^
-		      t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^ t[3][p[4]] ^
-		      t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
-	}
-	while (n--)
-		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
-/* ------------------------------------------------------------------ */
 /* Little-endian fields */
 
 static void put_le16(unsigned char *p, uint16_t v)
@@ -185,6 +145,45 @@ static uint64_t get_le64(const unsigned char *p)
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* CRC32 (IEEE 802.3: reflected, polynomial 0xedb88320, as zlib), eight
+ * bytes a step ("slicing by 8").  The tables live in each journal: 8 KiB,
+ * built in a few microseconds at open. */
+
+static void crc_tables_init(struct crc_tables *c)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t v = i;
+
+		for (int k = 0; k < 8; k++)
+			v = (v >> 1) ^ (0xedb88320u & (0u - (v & 1u)));
+		c->t[0][i] = v;
+	}
+	for (int k = 1; k < 8; k++)
+		for (int i = 0; i < 256; i++)
+			c->t[k][i] = (c->t[k - 1][i] >> 8) ^
+				     c->t[0][c->t[k - 1][i] & 0xff];
+}
+
+/* Continue a CRC: start with crc = 0. */
+static uint32_t crc32_update(const struct crc_tables *c, uint32_t crc,
+			     const unsigned char *p, size_t n)
+{
+	const uint32_t(*t)[256] = c->t;
+
+	crc = ~crc;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint32_t a = crc ^ get_le32(p);
+
+		crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^
+		      t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^ t[3][p[4]] ^
+		      t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+	}
+	while (n--)
+		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
 }
 
 /* ------------------------------------------------------------------ */

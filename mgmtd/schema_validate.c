@@ -65,6 +65,10 @@ static int normalize_list(const struct mgmtd_attr *a, const char *path,
 		if (types_normalize_scalar(a, item, &v, msg, sizeof(msg)) < 0) {
 			rc = mgmtd_err_add(err, MGMTD_E_INVALID, path,
 					   "item %zu: %s", i + 1, msg);
+			/* A placeholder keeps list positions equal to input
+			 * positions for "repeats item N"; the list is dropped
+			 * anyway, and null equals no canonical value. */
+			json_array_append_new(list, json_null());
 			continue;
 		}
 		for (size_t j = 0; j < json_array_size(list); j++)

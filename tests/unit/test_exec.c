@@ -132,8 +132,9 @@ END_TEST
 
 START_TEST(test_capture)
 {
-	const char *const argv[] = { "/bin/sh", "-c",
-				     "echo out; echo err >&2; echo more", NULL };
+	const char *const argv[] = {
+		"/bin/sh", "-c", "echo out; echo err >&2; echo more", NULL
+	};
 	struct mgmtd_exec_result res;
 
 	run_ok(argv, NULL, &res);
@@ -313,12 +314,36 @@ START_TEST(test_timeout_kills_group)
 }
 END_TEST
 
+/* A member of the group that ignores SIGTERM and has let go of the pipes
+ * still goes when the child is gone. */
+START_TEST(test_timeout_kills_quiet_member)
+{
+	const char *const argv[] = {
+		"sh", "-c",
+		"echo $$; (trap '' TERM; exec sleep 30 >/dev/null 2>&1) &"
+		" exec sleep 30",
+		NULL
+	};
+	struct mgmtd_exec_opts opts = { .timeout_ms = 300 };
+	struct mgmtd_exec_result res;
+	long long t0 = now_ms();
+
+	become_subreaper();
+	run_ok(argv, &opts, &res);
+	ck_assert(res.timed_out);
+	ck_assert_int_eq(res.status, 128 + SIGTERM);
+	ck_assert_int_lt(now_ms() - t0, 1800);
+	ck_assert(group_gone((pid_t)atoi(res.out)));
+	mgmtd_exec_result_fini(&res);
+}
+END_TEST
+
 /* A group that ignores SIGTERM gets SIGKILL after the grace period. */
 START_TEST(test_timeout_escalates)
 {
-	const char *const argv[] = { "sh", "-c",
-				     "trap '' TERM; echo $$; sleep 30 & sleep 30",
-				     NULL };
+	const char *const argv[] = {
+		"sh", "-c", "trap '' TERM; echo $$; sleep 30 & sleep 30", NULL
+	};
 	struct mgmtd_exec_opts opts = { .timeout_ms = 200 };
 	struct mgmtd_exec_result res;
 	long long t0 = now_ms(), elapsed;
@@ -422,16 +447,19 @@ END_TEST
 /* A tool found only through the daemon's PATH is not run. */
 START_TEST(test_daemon_path_ignored)
 {
-	char dir[PATH_MAX], tool[PATH_MAX + 32], path[PATH_MAX + 32];
+	char dir[PATH_MAX], tool[PATH_MAX + 32], path[2 * PATH_MAX];
 	const char *const argv[] = { "mgmtd-test-tool", NULL };
+	char *saved = strdup(getenv("PATH"));
 	struct mgmtd_exec_result res;
 
 	tmpdir_make(dir);
 	snprintf(tool, sizeof(tool), "%s/mgmtd-test-tool", dir);
 	write_file(tool, "#!/bin/sh\nexit 0\n", 0755);
-	snprintf(path, sizeof(path), "%s:%s", dir, getenv("PATH"));
+	snprintf(path, sizeof(path), "%s:%s", dir, saved);
 	ck_assert_int_eq(setenv("PATH", path, 1), 0);
 	ck_assert_int_eq(mgmtd_exec(argv, NULL, &res), -ENOENT);
+	ck_assert_int_eq(setenv("PATH", saved, 1), 0);
+	free(saved);
 	tmpdir_remove(dir);
 }
 END_TEST
@@ -985,6 +1013,7 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_output_cap_default);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_timeout_kills_group);
+	tcase_add_test(tc, test_timeout_kills_quiet_member);
 	tcase_add_test(tc, test_timeout_escalates);
 	tcase_add_test(tc, test_clean_env);
 	tcase_add_test(tc, test_bad_env);

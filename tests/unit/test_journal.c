@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,15 +23,11 @@
 #define EV_SLOT 512
 #define CMD_SLOT 2048
 
+/* One directory per test case, made and removed by the parent process
+ * (so that it goes even when a test fails), emptied before each test. */
 static char tmpdir[64];
 
-static void setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_journal.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
+static void dir_empty(void)
 {
 	DIR *d = opendir(tmpdir);
 	struct dirent *e;
@@ -44,6 +42,17 @@ static void teardown(void)
 		unlink(path);
 	}
 	closedir(d);
+}
+
+static void dir_make(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_journal.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void dir_remove(void)
+{
+	dir_empty();
 	rmdir(tmpdir);
 }
 
@@ -92,6 +101,15 @@ static void set_le32(unsigned char *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (v >> (8 * i)) & 0xff;
+}
+
+/* Recompute the CRC of a slot edited by a test. */
+static void slot_seal(unsigned char *slot)
+{
+	uint32_t len = slot[20] | slot[21] << 8;
+
+	set_le32(slot + 16,
+		 ref_crc32(ref_crc32(0, slot, 16), slot + 20, 4 + len));
 }
 
 static void slot_io(const char *path, size_t slot_size, uint64_t idx,
@@ -634,6 +652,180 @@ START_TEST(test_shortened_file)
 }
 END_TEST
 
+START_TEST(test_crafted_slots)
+{
+	char path[128];
+	unsigned char slot[EV_SLOT];
+	struct journal *j;
+	unsigned dropped;
+	uint32_t len;
+	struct got *g;
+
+	/* Slots whose CRC holds but whose content is not a record. */
+	path_in(path, sizeof(path), "ev");
+	j = open_ok(path, JOURNAL_EVENTS, 8, NULL);
+	append_events(j, 1, 4);
+	journal_close(j);
+
+	slot_io(path, EV_SLOT, 0, slot, false);
+	slot[24] = 9; /* no such severity */
+	slot_seal(slot);
+	slot_io(path, EV_SLOT, 0, slot, true);
+
+	slot_io(path, EV_SLOT, 1, slot, false);
+	len = slot[20] | slot[21] << 8;
+	slot[24 + len - 1] = 'x'; /* the message loses its NUL */
+	slot_seal(slot);
+	slot_io(path, EV_SLOT, 1, slot, true);
+
+	slot_io(path, EV_SLOT, 2, slot, false);
+	len = slot[20] | slot[21] << 8;
+	slot[24 + len] = 'y'; /* a byte after the last string */
+	slot[20] = (unsigned char)(len + 1);
+	slot[21] = (unsigned char)((len + 1) >> 8);
+	slot_seal(slot);
+	slot_io(path, EV_SLOT, 2, slot, true);
+
+	j = open_ok(path, JOURNAL_EVENTS, 8, &dropped);
+	ck_assert_uint_eq(dropped, 3);
+	ck_assert_uint_eq(journal_count(j), 1);
+	ck_assert_uint_eq(journal_last_seq(j), 4);
+	g = query(j, NULL);
+	assert_seqs(g, 4, 4);
+	got_free(g);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(test_corrupt_after_open)
+{
+	char path[128];
+	struct journal *j;
+	struct got *g;
+
+	/* Queries check every slot again. */
+	path_in(path, sizeof(path), "ev");
+	j = open_ok(path, JOURNAL_EVENTS, 8, NULL);
+	append_events(j, 1, 5);
+	corrupt(path, EV_SLOT, 2, 60, 16);
+	g = query(j, NULL);
+	ck_assert_uint_eq(g->n, 4);
+	ck_assert_uint_eq(g->r[1].seq, 4);
+	ck_assert_uint_eq(g->r[2].seq, 2);
+	got_free(g);
+	journal_close(j);
+}
+END_TEST
+
+/* Seqs and message numbers, newest first, without copying strings. */
+struct seq_list {
+	size_t n;
+	uint64_t seq[12000];
+	int64_t time_us[12000];
+	int bad;
+};
+
+static int list_seqs(const struct journal_record *r, void *arg)
+{
+	struct seq_list *l = arg;
+
+	ck_assert_uint_lt(l->n, sizeof(l->seq) / sizeof(l->seq[0]));
+	if (atoi(r->message + 4) != (int)r->seq ||
+	    (l->n && r->seq >= l->seq[l->n - 1]))
+		l->bad++;
+	l->seq[l->n] = r->seq;
+	l->time_us[l->n] = r->time_us;
+	l->n++;
+	return 0;
+}
+
+static struct seq_list *list_query(struct journal *j,
+				   const struct journal_query *q)
+{
+	struct seq_list *l = calloc(1, sizeof(*l));
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(journal_query(j, q, list_seqs, l), (int)l->n);
+	ck_assert_int_eq(l->bad, 0);
+	return l;
+}
+
+START_TEST(test_large_scan)
+{
+	char path[128];
+	struct journal *j;
+	unsigned dropped;
+	struct seq_list *l;
+	struct journal_query q = { .max_severity = -1, .limit = 20000 };
+	size_t k = 0;
+
+	/* More slots than one read of the scan (8192 events), torn slots
+	 * on either side of a read boundary and at the first slot. */
+	path_in(path, sizeof(path), "ev");
+	j = open_ok(path, JOURNAL_EVENTS, 10000, NULL);
+	append_events(j, 1, 12000);
+	journal_close(j);
+	corrupt(path, EV_SLOT, 0, 100, 8);
+	corrupt(path, EV_SLOT, 8191, 100, 8);
+	corrupt(path, EV_SLOT, 8192, 100, 8);
+
+	j = open_ok(path, JOURNAL_EVENTS, 10000, &dropped);
+	ck_assert_uint_eq(dropped, 3);
+	ck_assert_uint_eq(journal_count(j), 9997);
+	ck_assert_uint_eq(journal_last_seq(j), 12000);
+	l = list_query(j, &q);
+	ck_assert_uint_eq(l->n, 9997);
+	for (uint64_t seq = 12000; seq > 2000; seq--) {
+		if (seq == 10001 || seq == 8193 || seq == 8192)
+			continue;
+		ck_assert_uint_eq(l->seq[k++], seq);
+	}
+	free(l);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(test_write_error)
+{
+	char path[128];
+	struct journal *j;
+	struct rlimit old, lim;
+	void (*old_handler)(int);
+	struct got *g;
+
+	path_in(path, sizeof(path), "ev");
+	j = open_ok(path, JOURNAL_EVENTS, 8, NULL);
+	append_events(j, 1, 8);
+
+	/* Writes from slot 4 on fail (EFBIG). */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = HDR_SIZE + 4 * EV_SLOT;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	append_events(j, 9, 4);
+	ck_assert_int_eq(journal_append_event(j, MGMTD_SEV_INFO, "core", NULL,
+					      "lost"),
+			 -EFBIG);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+
+	/* Not appended, and seq 5, whose slot it was, is gone. */
+	ck_assert_uint_eq(journal_last_seq(j), 12);
+	ck_assert_uint_eq(journal_count(j), 7);
+	g = query(j, NULL);
+	assert_seqs(g, 12, 6);
+	got_free(g);
+
+	append_events(j, 13, 1);
+	ck_assert_uint_eq(journal_count(j), 8);
+	g = query(j, NULL);
+	assert_seqs(g, 13, 6);
+	got_free(g);
+	journal_close(j);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Queries */
 
@@ -883,6 +1075,64 @@ START_TEST(test_query_time_large)
 }
 END_TEST
 
+/* Compare until queries with a brute-force answer from all records. */
+static void check_until(struct journal *j, const struct seq_list *all,
+			int64_t until)
+{
+	struct journal_query q = { .max_severity = -1, .until_us = until,
+				   .limit = 20000 };
+	struct seq_list *l = list_query(j, &q);
+	size_t first = 0;
+
+	while (first < all->n && all->time_us[first] > until)
+		first++;
+	ck_assert_uint_eq(l->n, all->n - first);
+	if (l->n)
+		ck_assert_uint_eq(l->seq[0], all->seq[first]);
+	free(l);
+}
+
+START_TEST(test_query_time_holes)
+{
+	char path[128];
+	struct journal *j;
+	struct journal_query q = { .max_severity = -1, .limit = 20000 };
+	struct seq_list *all;
+
+	/* Every record its own time; holes at the old end, in the middle
+	 * and at the new end. */
+	path_in(path, sizeof(path), "ev");
+	j = open_ok(path, JOURNAL_EVENTS, 1000, NULL);
+	for (int i = 1; i <= 1200; i++) {
+		wait_past(wall_us());
+		append_events(j, i, 1);
+	}
+	journal_close(j);
+	for (uint64_t idx = 200; idx < 500; idx++) /* seqs 201..500 */
+		corrupt(path, EV_SLOT, idx, 100, 8);
+	for (uint64_t idx = 700; idx < 750; idx++)
+		corrupt(path, EV_SLOT, idx, 100, 8);
+	for (uint64_t idx = 190; idx < 200; idx++) /* seqs 1191..1200 */
+		corrupt(path, EV_SLOT, idx, 100, 8);
+
+	j = open_ok(path, JOURNAL_EVENTS, 1000, NULL);
+	ck_assert_uint_eq(journal_last_seq(j), 1190);
+	all = list_query(j, &q);
+	ck_assert_uint_eq(all->n, 1000 - 300 - 50 - 10);
+	ck_assert_uint_eq(all->seq[all->n - 1], 501);
+	for (size_t i = 0; i < all->n; i += 7) {
+		check_until(j, all, all->time_us[i]);
+		check_until(j, all, all->time_us[i] - 1);
+		check_until(j, all, all->time_us[i] + 1);
+	}
+	check_until(j, all, all->time_us[all->n - 1]);
+	check_until(j, all, all->time_us[all->n - 1] - 1);
+	check_until(j, all, 1);
+	free(all);
+	journal_close(j);
+}
+END_TEST
+
 START_TEST(test_query_user)
 {
 	char path[128];
@@ -1019,6 +1269,17 @@ START_TEST(test_not_a_journal)
 				      NULL),
 			 -EBADMSG);
 	ck_assert_ptr_null(j);
+
+	/* A later format version, properly sealed. */
+	h[25] ^= 1;
+	set_le32(h + 8, 2);
+	set_le32(h + 32, ref_crc32(0, h, 32));
+	fd = open(path, O_RDWR);
+	ck_assert_int_eq(pwrite(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
+	close(fd);
+	ck_assert_int_eq(journal_open(path, JOURNAL_EVENTS, 8, false, &j,
+				      NULL),
+			 -ENOTSUP);
 
 	ck_assert_int_eq(journal_open(tmpdir, JOURNAL_EVENTS, 8, false, &j,
 				      NULL),
@@ -1191,6 +1452,16 @@ START_TEST(test_truncation_utf8)
 		ck_assert_uint_ge(len, 488 - 1 - 3 - 2 - 3);
 	}
 	got_free(g);
+
+	/* Not UTF-8 (continuation bytes only): cut at the byte limit. */
+	memset(msg, 0x80, 600);
+	msg[600] = '\0';
+	ck_assert_int_eq(journal_append_event(j, MGMTD_SEV_INFO, "p", "o", msg),
+			 0);
+	g = query(j, &(struct journal_query){ .max_severity = -1,
+					      .limit = 1 });
+	ck_assert_uint_eq(strlen(g->r[0].message), 488 - 1 - 3 - 2);
+	got_free(g);
 	journal_close(j);
 }
 END_TEST
@@ -1260,7 +1531,6 @@ START_TEST(test_clock_clamp)
 	struct journal *j;
 	struct got *g;
 	int64_t future = wall_us() + 3600 * INT64_C(1000000);
-	uint32_t len;
 
 	path_in(path, sizeof(path), "ev");
 	j = open_ok(path, JOURNAL_EVENTS, 8, NULL);
@@ -1270,9 +1540,7 @@ START_TEST(test_clock_clamp)
 	/* Record 2 was written by a clock an hour ahead. */
 	slot_io(path, EV_SLOT, 1, slot, false);
 	set_le64(slot + 8, (uint64_t)future);
-	len = slot[20] | slot[21] << 8;
-	set_le32(slot + 16, ref_crc32(ref_crc32(0, slot, 16), slot + 20,
-				      4 + len));
+	slot_seal(slot);
 	slot_io(path, EV_SLOT, 1, slot, true);
 
 	j = open_ok(path, JOURNAL_EVENTS, 8, NULL);
@@ -1297,7 +1565,7 @@ START_TEST(test_format)
 	char path[128];
 	unsigned char h[HDR_SIZE], slot[CMD_SLOT];
 	struct journal *j;
-	uint32_t len;
+	uint32_t len, crc;
 	int fd;
 
 	path_in(path, sizeof(path), "cmd");
@@ -1322,8 +1590,8 @@ START_TEST(test_format)
 	ck_assert_uint_eq(le64(slot), 1);
 	len = slot[20] | slot[21] << 8;
 	ck_assert_uint_eq(len, 4 + sizeof("admin::1cliokset x=1") - 1 + 5);
-	ck_assert_uint_eq(le32(slot + 16),
-			  ref_crc32(ref_crc32(0, slot, 16), slot + 20, 4 + len));
+	crc = ref_crc32(ref_crc32(0, slot, 16), slot + 20, 4 + len);
+	ck_assert_uint_eq(le32(slot + 16), crc);
 	ck_assert_uint_eq(le32(slot + 24), 42);
 	ck_assert_mem_eq(slot + 28, "admin\0::1\0cli\0ok\0set x=1\0", len - 4);
 	for (size_t i = 24 + len; i < CMD_SLOT; i++)
@@ -1415,7 +1683,8 @@ static Suite *journal_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("basics");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dir_make, dir_remove);
+	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_events_roundtrip);
 	tcase_add_test(tc, test_commands_roundtrip);
@@ -1426,26 +1695,36 @@ static Suite *journal_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("crash");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dir_make, dir_remove);
+	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_torn_newest);
 	tcase_add_test(tc, test_torn_header);
 	tcase_add_test(tc, test_torn_older_lap);
 	tcase_add_test(tc, test_stale_lap_ignored);
 	tcase_add_test(tc, test_shortened_file);
+	tcase_add_test(tc, test_crafted_slots);
+	tcase_add_test(tc, test_corrupt_after_open);
+	tcase_add_test(tc, test_large_scan);
+	tcase_add_test(tc, test_write_error);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("query");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dir_make, dir_remove);
+	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_query_filters);
 	tcase_add_test(tc, test_query_default_limit);
 	tcase_add_test(tc, test_query_stop);
 	tcase_add_test(tc, test_query_time);
 	tcase_add_test(tc, test_query_time_large);
+	tcase_add_test(tc, test_query_time_holes);
 	tcase_add_test(tc, test_query_user);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("open");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dir_make, dir_remove);
+	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_geometry_mismatch);
 	tcase_add_test(tc, test_empty_reinit);
 	tcase_add_test(tc, test_not_a_journal);
@@ -1454,7 +1733,8 @@ static Suite *journal_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dir_make, dir_remove);
+	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_truncation_event);
 	tcase_add_test(tc, test_truncation_utf8);
 	tcase_add_test(tc, test_truncation_command);
