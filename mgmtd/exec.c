@@ -542,7 +542,7 @@ static int exec_open_stdio(struct exec_run *r,
 		stdio[i] = p[1];
 		s->fd = p[0];
 		s->cap = opts->output_cap ? opts->output_cap : EXEC_OUTPUT_CAP;
-		/* Room for the NUL and the doubling, whatever the caller asks. */
+		/* Room for the NUL and for doubling, whatever was asked. */
 		if (s->cap > SIZE_MAX / 4)
 			s->cap = SIZE_MAX / 4;
 		rc = exec_set_nonblock(s->fd);
@@ -722,8 +722,8 @@ static int exec_report(const struct mgmtd_exec_result *res, const char *tool,
 	memcpy(msg, line, len);
 	msg[len] = '\0';
 	exec_sanitize(msg);
-	return mgmtd_err_add(err, MGMTD_E_FAILED, path, "%s failed (exit %d): %s",
-			     tool, res->status, msg);
+	return mgmtd_err_add(err, MGMTD_E_FAILED, path,
+			     "%s failed (exit %d): %s", tool, res->status, msg);
 }
 
 int mgmtd_exec_check(const char *const *argv,

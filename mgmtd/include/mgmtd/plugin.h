@@ -252,8 +252,8 @@ int mgmtd_exec_check(const char *const *argv,
 int mgmtd_file_stage(const char *path, const char *data, size_t len,
 		     unsigned mode, struct mgmtd_err *err, const char *errpath);
 /* Rename the staged file over path and fsync the directory.  Returns a
- * negative errno (and logs) if the rename fails: callers in apply turn that
- * into an event. */
+ * negative errno if the rename fails: callers in apply turn that into an
+ * event. */
 int mgmtd_file_commit(const char *path);
 /* Remove the staged file, if any. */
 void mgmtd_file_discard(const char *path);
