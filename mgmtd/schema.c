@@ -30,6 +30,13 @@ static bool is_snake_case(const char *s)
 	return n <= NAME_MAX_LEN;
 }
 
+static bool is_reserved(const char *name);
+
+bool schema_valid_plugin_name(const char *name)
+{
+	return is_snake_case(name) && !is_reserved(name);
+}
+
 static bool is_reserved(const char *name)
 {
 	for (const char *const *r = reserved_plugin_names; *r; r++)
@@ -65,9 +72,12 @@ static int check_attr(const struct mgmtd_class *c,
 		return snprintf(msg, len, "%s.%s: enum without values",
 				c->name, a->name),
 		       -EINVAL;
-	if (a->snmp_column == 0 || !a->description)
+	/* In a table, column 1 is the entry itself (plugin.h). */
+	if (a->snmp_column < (c->kind == MGMTD_COLLECTION ? 2u : 1u) ||
+	    !a->description)
 		return snprintf(msg, len,
-				"%s.%s: needs an SNMP column and a description",
+				"%s.%s: needs an SNMP column (from 2 in a "
+				"collection) and a description",
 				c->name, a->name),
 		       -EINVAL;
 	if ((a->flags & MGMTD_A_KEY) &&
@@ -115,6 +125,13 @@ static int check_class(struct schema_class *sc, const struct mgmtd_class *c,
 	if (c->kind == MGMTD_COLLECTION && !sc->key)
 		return snprintf(msg, len, "%s: a collection needs a key",
 				c->name),
+		       -EINVAL;
+	/* Config objects are told apart by their key: it must be config. */
+	if (sc->key && sc->has_config && !(sc->key->flags & MGMTD_A_CONFIG))
+		return snprintf(msg, len,
+				"%s.%s: the key of a class with config must be "
+				"config",
+				c->name, sc->key->name),
 		       -EINVAL;
 	sc->n_attrs = n;
 	return 0;

@@ -36,6 +36,8 @@ int schema_add_plugin(struct schema *s, const struct mgmtd_plugin *p,
 /* Forget a plugin (its init failed): its config is then kept verbatim. */
 void schema_remove_plugin(struct schema *s, const char *name);
 void schema_fini(struct schema *s);
+/* Whether name may name a plugin (and so a top-level section). */
+bool schema_valid_plugin_name(const char *name);
 
 const struct schema_plugin *schema_plugin_find(const struct schema *s,
 					       const char *name);

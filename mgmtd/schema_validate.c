@@ -316,10 +316,17 @@ int schema_normalize_tree(const struct schema *s, json_t *in, json_t **out,
 		else
 			json_object_set_new(res, s->plugins[i].name, norm);
 	}
-	/* A plugin that failed to load keeps its configuration untouched. */
-	json_object_foreach(in, name, sub)
-		if (!schema_plugin_find(s, name))
+	/* A plugin that failed to load keeps its configuration untouched;
+	 * but only a group under a plugin's name can be stored at all. */
+	json_object_foreach(in, name, sub) {
+		if (schema_plugin_find(s, name))
+			continue;
+		if (!schema_valid_plugin_name(name) || !json_is_object(sub))
+			rc = mgmtd_err_add(err, MGMTD_E_NOT_FOUND, name,
+					   "no plugin of this name");
+		else
 			json_object_set(res, name, sub);
+	}
 	if (rc < 0) {
 		json_decref(res);
 		return -EINVAL;

@@ -228,6 +228,9 @@ int store_line_of(const config_t *cfg, const struct schema *s,
 		if (!(next = config_setting_get_member(st, name)))
 			break;
 		st = next;
+		/* The collection's line stands for an item it lacks. */
+		if (config_setting_source_line(st))
+			line = (int)config_setting_source_line(st);
 		if (depth == 0)
 			sp = schema_plugin_find(s, name);
 		else if (depth == 1)

@@ -49,10 +49,23 @@ static int set_scalar(config_setting_t *st, json_t *v)
 	return ok == CONFIG_TRUE ? 0 : -EINVAL;
 }
 
+/* Whether any item of array v needs 64 bits. */
+static bool has_int64(json_t *v)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(v, i, item)
+		if (scalar_type(item) == CONFIG_TYPE_INT64)
+			return true;
+	return false;
+}
+
 /* An array of objects is a libconfig list; of scalars, an array. */
 static int add_array(config_setting_t *parent, const char *name, json_t *v)
 {
 	bool objects = json_is_object(json_array_get(v, 0));
+	bool wide = !objects && has_int64(v);
 	config_setting_t *st = config_setting_add(
 		parent, name, objects ? CONFIG_TYPE_LIST : CONFIG_TYPE_ARRAY);
 	size_t i;
@@ -69,9 +82,9 @@ static int add_array(config_setting_t *parent, const char *name, json_t *v)
 		}
 		int type = scalar_type(item);
 		config_setting_t *el;
-		/* libconfig arrays hold one scalar type: widen ints to int64. */
-		if (type == CONFIG_TYPE_INT &&
-		    scalar_type(json_array_get(v, 0)) == CONFIG_TYPE_INT64)
+		/* libconfig arrays hold one scalar type, and refuse to read
+		 * [1, 5000000000L]: if any item needs 64 bits, all get them. */
+		if (type == CONFIG_TYPE_INT && wide)
 			type = CONFIG_TYPE_INT64;
 		if (type == CONFIG_TYPE_NONE ||
 		    !(el = config_setting_add(st, NULL, type)) ||

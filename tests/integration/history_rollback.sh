@@ -25,11 +25,11 @@ has_host() {
 }
 
 v0=$(config_version)
-ctl_ok put dns settings "$(settings hist1 192.0.2.53)" --summary "first change" >/dev/null
+ctl_ok --summary "first change" put dns settings "$(settings hist1 192.0.2.53)" >/dev/null
 v1=$((v0 + 1))
 ctl_ok put dns hosts db1 '{"name":"db1","addresses":["192.0.2.10"]}' >/dev/null
 v2=$((v0 + 2))
-ctl_ok put dns settings "$(settings hist2 192.0.2.54)" --summary "third change" >/dev/null
+ctl_ok --summary "third change" put dns settings "$(settings hist2 192.0.2.54)" >/dev/null
 v3=$((v0 + 3))
 assert_eq "$v3" "$(config_version)" "version after three changes"
 assert_eq hist2 "$(in_sandbox hostname)" "host name after three changes"
@@ -68,7 +68,7 @@ assert_eq 192.0.2.53 "$(nameservers)" "nameservers after rollback"
 
 # --- commit-confirmed, not confirmed: rolls itself back ---------------------
 before=$(current_config)
-ctl_ok put dns settings "$(settings tentative 192.0.2.99)" --confirm-timeout 2 >/dev/null
+ctl_ok --confirm-timeout 2 put dns settings "$(settings tentative 192.0.2.99)" >/dev/null
 assert_eq $((v4 + 1)) "$(config_version)" "version of a change awaiting confirmation"
 assert_eq tentative "$(in_sandbox hostname)" "host name while awaiting confirmation"
 config_is_before() {
@@ -83,7 +83,7 @@ ctl_ok events | jq -e '[.. | strings | select(test("confirm"; "i"))] | length > 
 	fail "no event mentions the confirm timeout: $(ctl_ok events | jq -c .)"
 
 # --- commit-confirmed, confirmed: stays --------------------------------------
-ctl_ok put dns settings "$(settings kept 192.0.2.77)" --confirm-timeout 2 >/dev/null
+ctl_ok --confirm-timeout 2 put dns settings "$(settings kept 192.0.2.77)" >/dev/null
 ctl_ok confirm >/dev/null
 vk=$(config_version)
 kept=$(current_config)

@@ -506,11 +506,18 @@ START_TEST(test_stdio_closed)
 }
 END_TEST
 
+/* Whether a signal mask line of /proc/PID/status is empty, leaving out
+ * glibc's internal signals (32 and 33): glibc will not let a program change
+ * them, and a caller of the test (make's shell) may have left them ignored. */
 static bool status_line_is_zero(const char *status, const char *field)
 {
 	const char *p = strstr(status, field);
+	unsigned long long mask;
 
-	return p && strncmp(p + strlen(field), "\t0000000000000000\n", 18) == 0;
+	if (!p || sscanf(p + strlen(field), "%llx", &mask) != 1)
+		return false;
+	mask &= ~((1ULL << 31) | (1ULL << 32));
+	return mask == 0;
 }
 
 /* Ignored and blocked signals of the daemon do not reach the tool. */
@@ -530,7 +537,8 @@ START_TEST(test_signals_reset)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	run_ok(argv, NULL, &res);
 	ck_assert(status_line_is_zero(res.out, "SigBlk:"));
-	ck_assert(status_line_is_zero(res.out, "SigIgn:"));
+	ck_assert_msg(status_line_is_zero(res.out, "SigIgn:"), "%s",
+		      strstr(res.out, "SigIgn:"));
 	mgmtd_exec_result_fini(&res);
 	run_ok(usr1, NULL, &res);
 	ck_assert_int_eq(res.status, 128 + SIGUSR1);
