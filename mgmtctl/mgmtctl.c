@@ -180,9 +180,11 @@ int main(int argc, char **argv)
 	const char *summary = NULL;
 	long confirm = 0;
 	json_t *rq, *resp;
-	int i = 1, fd;
+	char **rest = calloc((size_t)argc + 1, sizeof(char *));
+	int n = 0, fd, rc;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
+	/* Global options may stand anywhere: "put ... --confirm-timeout 5". */
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-s") && i + 1 < argc)
 			sock = argv[++i];
 		else if (!strcmp(argv[i], "--confirm-timeout") && i + 1 < argc)
@@ -191,16 +193,17 @@ int main(int argc, char **argv)
 			summary = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
+			free(rest);
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
-		}
+		} else
+			rest[n++] = argv[i];
 	}
-	if (i >= argc || !(rq = build_request(argc - i, argv + i))) {
+	if (n == 0 || !(rq = build_request(n, rest))) {
 		usage(stderr);
+		free(rest);
 		return 2;
 	}
+	free(rest);
 	if (confirm > 0)
 		json_object_set_new(rq, "confirm_timeout", json_integer(confirm));
 	if (summary)
@@ -221,7 +224,7 @@ int main(int argc, char **argv)
 	}
 	json_dumpf(resp, stdout, JSON_INDENT(2));
 	putchar('\n');
-	i = json_is_true(json_object_get(resp, "ok")) ? 0 : 1;
+	rc = json_is_true(json_object_get(resp, "ok")) ? 0 : 1;
 	json_decref(resp);
-	return i;
+	return rc;
 }
