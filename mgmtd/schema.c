@@ -80,6 +80,15 @@ static int check_attr(const struct mgmtd_class *c,
 				"collection) and a description",
 				c->name, a->name),
 		       -EINVAL;
+	if (a->default_value) {
+		json_t *d = NULL;
+		int rc = schema_attr_default(a, &d);
+		json_decref(d);
+		if (rc < 0)
+			return snprintf(msg, len, "%s.%s: default '%s' is not valid",
+					c->name, a->name, a->default_value),
+			       -EINVAL;
+	}
 	if ((a->flags & MGMTD_A_KEY) &&
 	    ((a->flags & MGMTD_A_LIST) || a->type == MGMTD_T_SECRET ||
 	     c->kind != MGMTD_COLLECTION))

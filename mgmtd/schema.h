@@ -60,6 +60,10 @@ int schema_normalize_tree(const struct schema *s, json_t *in, json_t **out,
 int schema_normalize_object(const struct schema_class *sc, const char *path,
 			    json_t *in, json_t **out, struct mgmtd_err *err);
 
+/* The canonical default of attribute a in *out (NULL if it has none).
+ * Returns -EINVAL if the declared default is not a valid value. */
+int schema_attr_default(const struct mgmtd_attr *a, json_t **out);
+
 /* A copy of tree with every secret attribute removed: what readers get. */
 json_t *schema_mask_secrets(const struct schema *s, json_t *tree);
 

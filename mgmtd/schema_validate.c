@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +12,23 @@
 
 #define PATH_LEN MGMTD_ERR_PATH_LEN
 
-/* The textual default of an attribute as the JSON a client would send. */
+/* The textual default of an attribute as the JSON a client would send;
+ * text that is not a number or a truth value stays a string, which the
+ * type check then refuses. */
 static json_t *default_json(const struct mgmtd_attr *a, const char *text)
 {
-	switch (a->type) {
-	case MGMTD_T_INT:
-		return json_integer(strtoll(text, NULL, 10));
-	case MGMTD_T_BOOL:
-		return json_boolean(strcmp(text, "true") == 0 ||
-				    strcmp(text, "yes") == 0 ||
-				    strcmp(text, "1") == 0);
-	default:
-		return json_string(text);
+	char *end;
+	long long v;
+
+	if (a->type == MGMTD_T_INT) {
+		v = strtoll(text, &end, 10);
+		if (end != text && !*end)
+			return json_integer(v);
+	} else if (a->type == MGMTD_T_BOOL) {
+		if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)
+			return json_boolean(text[0] == 't');
 	}
+	return json_string(text);
 }
 
 /* A list default is written comma separated: "a,b". */
@@ -44,7 +49,26 @@ static json_t *default_list_json(const struct mgmtd_attr *a)
 	return list;
 }
 
-static int normalize_list(const struct mgmtd_attr *a, const char *path,
+/* Record an error at prefix.name: the path is only built when needed, as
+ * building it for every valid attribute of 10,000 objects costs. */
+static int attr_err(struct mgmtd_err *err, enum mgmtd_err_code code,
+		    const char *prefix, const char *name, const char *fmt, ...)
+	MGMTD_PRINTF(5, 6);
+
+static int attr_err(struct mgmtd_err *err, enum mgmtd_err_code code,
+		    const char *prefix, const char *name, const char *fmt, ...)
+{
+	char path[PATH_LEN], msg[MGMTD_ERR_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s%s%s", prefix, name[0] ? "." : "", name);
+	return mgmtd_err_add(err, code, path, "%s", msg);
+}
+
+static int normalize_list(const struct mgmtd_attr *a, const char *prefix,
 			  json_t *in, json_t **out, struct mgmtd_err *err)
 {
 	char msg[MGMTD_ERR_MSG_LEN];
@@ -53,17 +77,17 @@ static int normalize_list(const struct mgmtd_attr *a, const char *path,
 	int rc = 0;
 
 	if (!json_is_array(in))
-		return mgmtd_err_add(err, MGMTD_E_INVALID, path,
+		return attr_err(err, MGMTD_E_INVALID, prefix, a->name,
 				     "must be a list of %s", types_name(a->type));
 	if (a->max_items && json_array_size(in) > a->max_items)
-		return mgmtd_err_add(err, MGMTD_E_INVALID, path,
+		return attr_err(err, MGMTD_E_INVALID, prefix, a->name,
 				     "must have at most %u items (has %zu)",
 				     a->max_items, json_array_size(in));
 	list = json_array();
 	json_array_foreach(in, i, item) {
 		json_t *v = NULL;
 		if (types_normalize_scalar(a, item, &v, msg, sizeof(msg)) < 0) {
-			rc = mgmtd_err_add(err, MGMTD_E_INVALID, path,
+			rc = attr_err(err, MGMTD_E_INVALID, prefix, a->name,
 					   "item %zu: %s", i + 1, msg);
 			/* A placeholder keeps list positions equal to input
 			 * positions for "repeats item N"; the list is dropped
@@ -73,7 +97,7 @@ static int normalize_list(const struct mgmtd_attr *a, const char *path,
 		}
 		for (size_t j = 0; j < json_array_size(list); j++)
 			if (json_equal(json_array_get(list, j), v)) {
-				rc = mgmtd_err_add(err, MGMTD_E_INVALID, path,
+				rc = attr_err(err, MGMTD_E_INVALID, prefix, a->name,
 						   "item %zu repeats item %zu",
 						   i + 1, j + 1);
 				break;
@@ -88,52 +112,60 @@ static int normalize_list(const struct mgmtd_attr *a, const char *path,
 	return 0;
 }
 
-static int normalize_value(const struct mgmtd_attr *a, const char *path,
+/* Normalise the value of attribute a of the object at prefix. */
+static int normalize_value(const struct mgmtd_attr *a, const char *prefix,
 			   json_t *in, json_t **out, struct mgmtd_err *err)
 {
 	char msg[MGMTD_ERR_MSG_LEN];
 
 	if (a->flags & MGMTD_A_LIST)
-		return normalize_list(a, path, in, out, err);
+		return normalize_list(a, prefix, in, out, err);
 	if (types_normalize_scalar(a, in, out, msg, sizeof(msg)) < 0)
-		return mgmtd_err_add(err, MGMTD_E_INVALID, path, "%s", msg);
+		return attr_err(err, MGMTD_E_INVALID, prefix, a->name, "%s", msg);
 	return 0;
 }
 
-/* The default of a (a new reference, canonical) or NULL if none. */
-static json_t *attr_default(const struct mgmtd_attr *a)
+int schema_attr_default(const struct mgmtd_attr *a, json_t **out)
 {
-	json_t *raw, *out = NULL;
 	struct mgmtd_err ignored = { 0 };
+	json_t *raw;
+	int rc;
 
+	*out = NULL;
 	if (!a->default_value)
-		return NULL;
+		return 0;
 	raw = (a->flags & MGMTD_A_LIST) ? default_list_json(a)
 					: default_json(a, a->default_value);
-	if (raw && normalize_value(a, "", raw, &out, &ignored) < 0)
-		out = NULL; /* a broken default is the plugin's bug: no value */
+	rc = raw ? normalize_value(a, "", raw, out, &ignored) : -ENOMEM;
 	json_decref(raw);
-	return out;
+	return rc;
+}
+
+/* The default of a (a new reference, canonical) or NULL if none.  Every
+ * default was checked when the plugin was loaded. */
+static json_t *attr_default(const struct mgmtd_attr *a)
+{
+	json_t *out = NULL;
+
+	return schema_attr_default(a, &out) == 0 ? out : NULL;
 }
 
 /* Check that every attribute given in in exists and is writable. */
 static int check_given(const struct schema_class *sc, const char *path,
 		       json_t *in, struct mgmtd_err *err)
 {
-	char apath[PATH_LEN];
 	const char *name;
 	json_t *v;
 	int rc = 0;
 
 	json_object_foreach(in, name, v) {
 		const struct mgmtd_attr *a = schema_attr_find(sc, name);
-		snprintf(apath, sizeof(apath), "%s.%s", path, name);
 		if (!a)
-			rc = mgmtd_err_add(err, MGMTD_E_NOT_WRITABLE, apath,
-					   "unknown attribute");
+			rc = attr_err(err, MGMTD_E_NOT_WRITABLE, path, name,
+				      "unknown attribute");
 		else if (a->flags & MGMTD_A_STATE)
-			rc = mgmtd_err_add(err, MGMTD_E_NOT_WRITABLE, apath,
-					   "is read-only (live state)");
+			rc = attr_err(err, MGMTD_E_NOT_WRITABLE, path, name,
+				      "is read-only (live state)");
 	}
 	return rc;
 }
@@ -141,7 +173,6 @@ static int check_given(const struct schema_class *sc, const char *path,
 int schema_normalize_object(const struct schema_class *sc, const char *path,
 			    json_t *in, json_t **out, struct mgmtd_err *err)
 {
-	char apath[PATH_LEN];
 	json_t *obj;
 	int rc;
 
@@ -156,14 +187,13 @@ int schema_normalize_object(const struct schema_class *sc, const char *path,
 
 		if (!(a->flags & MGMTD_A_CONFIG))
 			continue;
-		snprintf(apath, sizeof(apath), "%s.%s", path, a->name);
 		if (v && !json_is_null(v)) {
-			if (normalize_value(a, apath, v, &norm, err) < 0)
+			if (normalize_value(a, path, v, &norm, err) < 0)
 				rc = -EINVAL;
 		} else if (!(norm = attr_default(a)) &&
 			   (a->flags & (MGMTD_A_REQUIRED | MGMTD_A_KEY))) {
-			rc = mgmtd_err_add(err, MGMTD_E_INVALID, apath,
-					   "is required");
+			rc = attr_err(err, MGMTD_E_INVALID, path, a->name,
+				      "is required");
 		}
 		if (norm)
 			json_object_set_new(obj, a->name, norm);

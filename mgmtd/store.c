@@ -111,47 +111,15 @@ int store_load_current(struct store *s, json_t **tree, char *msg,
 	return 0;
 }
 
-/* Render version and tree as the managed file's text (owned, in *buf). */
-static int render(unsigned version, json_t *tree, char **buf, size_t *len)
-{
-	config_t c;
-	config_setting_t *root;
-	const char *name;
-	json_t *sub;
-	FILE *f;
-	int rc = 0;
-
-	config_init(&c);
-	config_set_tab_width(&c, 2);
-	root = config_root_setting(&c);
-	config_setting_set_int(config_setting_add(root, "version",
-						  CONFIG_TYPE_INT),
-			       (int)version);
-	json_object_foreach(tree, name, sub)
-		if ((rc = store_json_to_setting(root, name, sub)) < 0)
-			break;
-	if (rc == 0) {
-		if (!(f = open_memstream(buf, len))) {
-			rc = -errno;
-		} else {
-			fputs(file_header, f);
-			config_write(&c, f);
-			if (fclose(f) != 0)
-				rc = -EIO;
-		}
-	}
-	config_destroy(&c);
-	return rc;
-}
-
 int store_commit(struct store *s, json_t *tree, struct store_meta *meta)
 {
-	char *body = NULL, *hist = NULL;
+	char *body = NULL;
 	size_t blen = 0;
 	int rc;
 
 	meta->version = s->version + 1;
-	if ((rc = render(meta->version, tree, &body, &blen)) < 0) {
+	if ((rc = store_render(file_header, meta->version, tree, &body,
+			       &blen)) < 0) {
 		log_err("store", "cannot render version %u: %s", meta->version,
 			strerror(-rc));
 		goto out;
@@ -169,7 +137,6 @@ int store_commit(struct store *s, json_t *tree, struct store_meta *meta)
 	store_history_prune(s);
 out:
 	free(body);
-	free(hist);
 	return rc;
 }
 

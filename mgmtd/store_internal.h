@@ -14,6 +14,11 @@ struct store {
 	unsigned version;
 };
 
+/* The managed file's text for tree at version (owned, in *buf): header,
+ * "version = N;", then the tree's groups.  -EINVAL for a value libconfig
+ * cannot hold (null in a list, nested lists). */
+int store_render(const char *header, unsigned version, json_t *tree,
+		 char **buf, size_t *len);
 int store_history_write(struct store *s, const struct store_meta *meta,
 			const char *body, size_t len);
 void store_history_remove(struct store *s, unsigned version);
