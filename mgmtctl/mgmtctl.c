@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	      "  delete PLUGIN CLASS KEY\n"
 	      "  replace FILE.json               the whole configuration\n"
 	      "  show N | diff A B | rollback N | confirm\n"
+	      "  action PLUGIN CLASS [KEY] ACTION [JSON]\n"
 	      "  events [--limit N] [--plugin P] [--severity S] [--since T]\n"
 	      "  commands [--limit N] [--user U] [--since T]\n"
 	      "  raw JSON                        a request as is\n",
@@ -92,6 +93,29 @@ static json_t *journal_request(const char *op, int argc, char **argv)
 	return rq;
 }
 
+/* action PLUGIN CLASS [KEY] ACTION [JSON]: a trailing "{...}" is params. */
+static json_t *action_request(int argc, char **argv)
+{
+	json_t *rq, *params = NULL;
+
+	if (argc >= 4 && argv[argc - 1][0] == '{') {
+		if (!(params = parse_json_arg(argv[argc - 1], "the parameters")))
+			return NULL;
+		argc--;
+	}
+	if (argc != 3 && argc != 4) {
+		json_decref(params);
+		return NULL;
+	}
+	rq = json_pack("{s:s, s:s, s:s, s:s}", "op", "action", "plugin",
+		       argv[0], "class", argv[1], "action", argv[argc - 1]);
+	if (argc == 4)
+		json_object_set_new(rq, "key", json_string(argv[2]));
+	if (params)
+		json_object_set_new(rq, "params", params);
+	return rq;
+}
+
 static json_t *build_request(int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -126,6 +150,8 @@ static json_t *build_request(int argc, char **argv)
 		}
 		return json_pack("{s:s, s:o}", "op", "replace", "config", cfg);
 	}
+	if (!strcmp(cmd, "action"))
+		return action_request(argc, argv);
 	if (!strcmp(cmd, "raw") && argc == 1)
 		return parse_json_arg(argv[0], "the request");
 	return NULL;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "action.h"
 #include "api.h"
 #include "api_internal.h"
 #include "err.h"
@@ -138,6 +139,27 @@ static json_t *op_replace(struct core *c, const struct api_caller *who,
 				&err);
 }
 
+static json_t *op_action(struct core *c, const struct api_caller *who,
+			 json_t *rq)
+{
+	struct mgmtd_err err = { 0 };
+	struct txn_request trq;
+	const char *plugin = json_string_value(json_object_get(rq, "plugin"));
+	const char *cls = json_string_value(json_object_get(rq, "class"));
+	const char *act = json_string_value(json_object_get(rq, "action"));
+	json_t *params = json_object_get(rq, "params");
+
+	if (!plugin || !cls || !act)
+		return api_error(MGMTD_E_INVALID, "action",
+				 "plugin, class and action are required");
+	api_request_of(who, rq, &trq);
+	if (action_run(c, &trq, plugin, cls,
+		       json_string_value(json_object_get(rq, "key")), act,
+		       params, &err) < 0)
+		return api_problem(&err);
+	return api_ok();
+}
+
 static json_t *op_confirm(struct core *c, const struct api_caller *who,
 			  json_t *rq)
 {
@@ -173,6 +195,7 @@ static const struct api_op ops[] = {
 	{ .name = "delete", .writes = true, .write = api_op_delete },
 	{ .name = "rollback", .writes = true, .write = api_op_rollback },
 	{ .name = "confirm", .writes = true, .write = op_confirm },
+	{ .name = "action", .writes = true, .write = op_action },
 };
 
 json_t *api_handle(struct core *c, const struct api_caller *who,

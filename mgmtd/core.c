@@ -35,6 +35,27 @@ void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
 		msg);
 	if (c && c->events)
 		journal_append_event(c->events, sev, plugin, object, msg);
+	for (size_t i = 0; c && i < c->n_listeners; i++)
+		if (c->listeners[i].on_event)
+			c->listeners[i].on_event(c->listeners[i].arg, sev, plugin,
+						 object ? object : "", msg);
+}
+
+int core_add_listener(struct core *c, const struct core_listener *l)
+{
+	if (c->n_listeners == CORE_MAX_LISTENERS)
+		return -ENOSPC;
+	c->listeners[c->n_listeners++] = *l;
+	return 0;
+}
+
+void core_notify_commit(struct core *c, unsigned version, const char *user,
+			const char *interface, const char *summary)
+{
+	for (size_t i = 0; i < c->n_listeners; i++)
+		if (c->listeners[i].on_commit)
+			c->listeners[i].on_commit(c->listeners[i].arg, version,
+						  user, interface, summary);
 }
 
 static int open_journals(struct core *c)

@@ -43,6 +43,20 @@ struct confirm_pending {
 	int64_t deadline;        /* CLOCK_REALTIME seconds */
 };
 
+/* Who wants to hear about events and commits (the SNMP notifier, the REST
+ * event stream).  Called in the thread that raised the event or ran the
+ * transaction, with txn_lock held for commits: do little, never block. */
+struct core_listener {
+	void (*on_event)(void *arg, enum mgmtd_severity sev,
+			 const char *plugin, const char *object,
+			 const char *message);
+	void (*on_commit)(void *arg, unsigned version, const char *user,
+			  const char *interface, const char *summary);
+	void *arg;
+};
+
+#define CORE_MAX_LISTENERS 8
+
 struct core {
 	struct daemon_config *dc;
 	struct schema schema;
@@ -57,6 +71,8 @@ struct core {
 	json_t *state;             /* last collected state (writer side) */
 	struct confirm_pending confirm;
 	int64_t start_time;
+	struct core_listener listeners[CORE_MAX_LISTENERS];
+	size_t n_listeners; /* set up before the threads start */
 };
 
 enum core_flags {
@@ -96,5 +112,11 @@ int core_check_config(struct core *c, const char *path, char *msg,
 		      size_t msglen);
 
 int64_t core_realtime(void);
+
+/* Register a listener (copied); call before serving.  -ENOSPC if full. */
+int core_add_listener(struct core *c, const struct core_listener *l);
+/* Tell the listeners about a committed version. */
+void core_notify_commit(struct core *c, unsigned version, const char *user,
+			const char *interface, const char *summary);
 
 #endif

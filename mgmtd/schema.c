@@ -72,8 +72,10 @@ static int check_attr(const struct mgmtd_class *c,
 		return snprintf(msg, len, "%s.%s: enum without values",
 				c->name, a->name),
 		       -EINVAL;
-	/* In a table, column 1 is the entry itself (plugin.h). */
-	if (a->snmp_column < (c->kind == MGMTD_COLLECTION ? 2u : 1u) ||
+	/* In a table, column 1 is the entry itself (plugin.h).  Action
+	 * parameters (checked against a class without a table) have none. */
+	if ((c->snmp_table &&
+	     a->snmp_column < (c->kind == MGMTD_COLLECTION ? 2u : 1u)) ||
 	    !a->description)
 		return snprintf(msg, len,
 				"%s.%s: needs an SNMP column (from 2 in a "
@@ -96,6 +98,38 @@ static int check_attr(const struct mgmtd_class *c,
 				"%s.%s: a key must be a scalar of a collection",
 				c->name, a->name),
 		       -EINVAL;
+	return 0;
+}
+
+/* Actions: named like attributes, with parameters that are config
+ * attributes (validated the same way). */
+static int check_actions(const struct mgmtd_class *c, char *msg, size_t len)
+{
+	struct mgmtd_class params = { .name = c->name, .kind = MGMTD_SINGLETON };
+	int rc;
+
+	for (const struct mgmtd_action *act = c->actions; act && act->name;
+	     act++) {
+		if (!is_snake_case(act->name) || !act->description)
+			return snprintf(msg, len,
+					"%s: bad action '%s' (name, description)",
+					c->name, act->name),
+			       -EINVAL;
+		for (const struct mgmtd_action *b = c->actions; b != act; b++)
+			if (strcmp(b->name, act->name) == 0)
+				return snprintf(msg, len, "%s: duplicate action %s",
+						c->name, act->name),
+				       -EINVAL;
+		for (const struct mgmtd_attr *a = act->params; a && a->name; a++) {
+			if ((rc = check_attr(&params, a, msg, len)) < 0)
+				return rc;
+			if (!(a->flags & MGMTD_A_CONFIG))
+				return snprintf(msg, len,
+						"%s.%s: parameter %s must be config",
+						c->name, act->name, a->name),
+				       -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -131,6 +165,8 @@ static int check_class(struct schema_class *sc, const struct mgmtd_class *c,
 		if (a->flags & MGMTD_A_CONFIG)
 			sc->has_config = true;
 	}
+	if ((rc = check_actions(c, msg, len)) < 0)
+		return rc;
 	if (c->kind == MGMTD_COLLECTION && !sc->key)
 		return snprintf(msg, len, "%s: a collection needs a key",
 				c->name),
@@ -202,6 +238,14 @@ int schema_add_plugin(struct schema *s, const struct mgmtd_plugin *p,
 			}
 	}
 	sp.n_classes = n;
+	for (size_t i = 0; i < n; i++)
+		if (p->classes[i]->actions && p->classes[i]->actions[0].name &&
+		    !p->action) {
+			snprintf(msg, msglen, "plugin %s: actions without an "
+				 "action callback", p->name);
+			rc = -EINVAL;
+			goto fail;
+		}
 	grown = realloc(s->plugins, (s->n_plugins + 1) * sizeof(*grown));
 	if (!grown) {
 		rc = -ENOMEM;

@@ -197,6 +197,9 @@ static int run_locked(struct core *c, json_t *cand,
 	res->changed = commit;
 	core_collect_changed(c, r.part);
 	core_publish(c);
+	if (commit)
+		core_notify_commit(c, res->version, rq->user, rq->interface,
+				   summary);
 out:
 	if (commit || rc < 0)
 		journal_result(c, rq, summary, rc, err, rc == 0 ? res->version : 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "txn.h"
 #include "unit_util.h"
 
@@ -333,6 +334,56 @@ START_TEST(refused_change_is_journaled_with_its_reason)
 }
 END_TEST
 
+START_TEST(action_runs_with_checked_params_and_is_journaled)
+{
+	struct mgmtd_err err = { 0 };
+	json_t *p = json_pack("{s:s}", "text", "hello");
+	char *got;
+
+	forget_calls();
+	ck_assert_int_eq(action_run(core, &cli, "testa", "settings", NULL,
+				    "touch", p, &err),
+			 0);
+	got = unit_read(dir, "state/testa/action");
+	ck_assert_str_eq(got, "hello");
+	free(got);
+	assert_calls("testa", "touch\n");
+	json_decref(p);
+	/* Bad parameters never reach the plugin. */
+	p = json_pack("{s:i}", "text", 5);
+	ck_assert_int_lt(action_run(core, &cli, "testa", "settings", NULL,
+				    "touch", p, &err),
+			 0);
+	ck_assert_str_eq(err.items[0].path, "testa.settings.text");
+	assert_calls("testa", "touch\n");
+	json_decref(p);
+	err = (struct mgmtd_err){ 0 };
+	ck_assert_int_lt(action_run(core, &cli, "testa", "settings", NULL,
+				    "nonesuch", NULL, &err),
+			 0);
+	ck_assert_int_eq(err.items[0].code, MGMTD_E_NOT_FOUND);
+	ck_assert_uint_eq(store_version(core->store), 1);
+}
+END_TEST
+
+static void count_commit(void *arg, unsigned version, const char *user,
+			 const char *interface, const char *summary)
+{
+	ck_assert_str_eq(user, "alice");
+	*(unsigned *)arg = version;
+}
+
+START_TEST(listeners_hear_commits)
+{
+	unsigned seen = 0;
+	struct core_listener l = { .on_commit = count_commit, .arg = &seen };
+
+	ck_assert_int_eq(core_add_listener(core, &l), 0);
+	commit_ok("{\"testa\": {\"settings\": {\"value\": \"x\"}}}");
+	ck_assert_uint_eq(seen, 2);
+}
+END_TEST
+
 static Suite *txn_suite(void)
 {
 	Suite *s = suite_create("txn");
@@ -353,6 +404,8 @@ static Suite *txn_suite(void)
 	tcase_add_test(tc, restart_keeps_the_version_and_adopts_offline_edits);
 	tcase_add_test(tc, collect_publishes_live_state);
 	tcase_add_test(tc, refused_change_is_journaled_with_its_reason);
+	tcase_add_test(tc, action_runs_with_checked_params_and_is_journaled);
+	tcase_add_test(tc, listeners_hear_commits);
 	suite_add_tcase(s, tc);
 	return s;
 }

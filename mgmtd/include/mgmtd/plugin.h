@@ -75,6 +75,23 @@ struct mgmtd_attr {
 	unsigned max_items;      /* for MGMTD_A_LIST; 0: unbounded */
 };
 
+/* An operation on an object that is not a config change: restart a
+ * service, mount a volume, rescan disks.  REST publishes it as
+ * POST /api/v1/<plugin>/<class>[/<key>]/<name>; the core checks the
+ * caller's role, validates params like attributes, serialises it with
+ * transactions and journals it as a command. */
+enum mgmtd_action_flag {
+	MGMTD_ACT_ADMIN = 1u << 0, /* admins only (default: operators too) */
+};
+
+struct mgmtd_action {
+	const char *name;        /* snake_case */
+	const char *description; /* one line */
+	const struct mgmtd_attr *params; /* NULL, or terminated by a NULL name;
+					    each with MGMTD_A_CONFIG */
+	unsigned flags;          /* enum mgmtd_action_flag */
+};
+
 enum mgmtd_class_kind {
 	MGMTD_SINGLETON = 1, /* exactly one object, no key */
 	MGMTD_COLLECTION,    /* objects identified by the one key attribute */
@@ -87,6 +104,8 @@ struct mgmtd_class {
 	const char *description;
 	const struct mgmtd_attr *attrs; /* terminated by { .name = NULL } */
 	unsigned max_objects;    /* collections; 0: unbounded */
+	const struct mgmtd_action *actions; /* NULL, or terminated by a NULL
+					       name */
 };
 
 /* ------------------------------------------------------------------ */
@@ -292,9 +311,18 @@ struct mgmtd_plugin {
 	void (*apply)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
 		      const struct mgmtd_tree *run);
 
-	/* Refresh live state into st; called on the collect timer. */
+	/* Refresh live state into st; called on the collect timer, and for
+	 * the plugins a transaction touched right after it applied. */
 	int (*collect)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
 		       struct mgmtd_state *st);
+
+	/* Run action act of class cls on the object with key (NULL for a
+	 * singleton, or an action on a whole collection); params validated.
+	 * Return < 0 after recording why in err.  Required when any class
+	 * declares actions. */
+	int (*action)(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
+		      const char *cls, const char *key, const char *act,
+		      const struct mgmtd_obj *params, struct mgmtd_err *err);
 };
 
 #ifdef __cplusplus

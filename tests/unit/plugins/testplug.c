@@ -35,9 +35,23 @@ static const struct mgmtd_attr items_attrs[] = {
 	{ .name = NULL },
 };
 
+static const struct mgmtd_attr touch_params[] = {
+	{ .name = "text", .type = MGMTD_T_STRING,
+	  .flags = MGMTD_A_CONFIG | MGMTD_A_REQUIRED,
+	  .description = "What to write", .max = 32 },
+	{ .name = NULL },
+};
+
+static const struct mgmtd_action settings_actions[] = {
+	{ .name = "touch", .description = "Write text to the action file",
+	  .params = touch_params },
+	{ .name = NULL },
+};
+
 static const struct mgmtd_class settings_class = {
 	.name = "settings", .kind = MGMTD_SINGLETON, .snmp_table = 1,
 	.description = "Test settings", .attrs = settings_attrs,
+	.actions = settings_actions,
 };
 
 static const struct mgmtd_class items_class = {
@@ -139,6 +153,26 @@ static int tp_collect(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
 	return mgmtd_state_str(st, "applied", buf);
 }
 
+static int tp_action(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
+		     const char *cls, const char *key, const char *act,
+		     const struct mgmtd_obj *params, struct mgmtd_err *err)
+{
+	const char *text = mgmtd_obj_str(params, "text");
+	char path[PATH_MAX];
+	FILE *f;
+
+	note(ctx, act);
+	if (strcmp(text, "fail") == 0)
+		return mgmtd_err_add(err, MGMTD_E_FAILED, TESTPLUG_NAME,
+				     "asked to fail");
+	path_in(ctx, "action", path);
+	if (!(f = fopen(path, "w")))
+		return -errno;
+	fputs(text, f);
+	fclose(f);
+	return 0;
+}
+
 const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.abi = MGMTD_PLUGIN_ABI,
 	.name = TESTPLUG_NAME,
@@ -151,4 +185,5 @@ const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.abort = tp_abort,
 	.apply = tp_apply,
 	.collect = tp_collect,
+	.action = tp_action,
 };
