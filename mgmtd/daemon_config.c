@@ -17,7 +17,9 @@
 static const char *const known_settings[] = {
 	"state_dir", "plugin_dir", "plugins_load", "pid_file",
 	"control_socket", "initial_config", "log_level", "debug",
-	"history_keep", "collect_interval", "journal", "plugins", "listen",
+	"history_keep", "collect_interval", "journal", "plugins",
+	/* front ends' groups, each read by its own code */
+	"rest", "auth", "snmp",
 	NULL,
 };
 
@@ -202,4 +204,10 @@ const config_setting_t *daemon_config_plugin(const struct daemon_config *dc,
 	config_setting_t *plugins = config_lookup(&dc->cfg, "plugins");
 
 	return plugins ? config_setting_get_member(plugins, name) : NULL;
+}
+
+const config_setting_t *daemon_config_group(const struct daemon_config *dc,
+					    const char *name)
+{
+	return config_lookup(&dc->cfg, name);
 }

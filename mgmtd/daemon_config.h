@@ -29,6 +29,9 @@ struct daemon_config {
 int daemon_config_load(const char *path, struct daemon_config **out,
 		       char *msg, size_t msglen);
 void daemon_config_free(struct daemon_config *dc);
+/* A front end's own group ("rest", "snmp"), or NULL.  Borrowed. */
+const config_setting_t *daemon_config_group(const struct daemon_config *dc,
+					    const char *name);
 /* The group plugins.<name>, or NULL.  Borrowed. */
 const config_setting_t *daemon_config_plugin(const struct daemon_config *dc,
 					     const char *name);

@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "daemon_config.h"
 #include "fileutil.h"
+#include "frontend.h"
 #include "log.h"
 #include "loop.h"
 #include "txn.h"
@@ -182,6 +183,7 @@ static int run_daemon(struct daemon_config *dc, const struct options *o)
 		goto out;
 	}
 	if (ctl_open(d.core, d.loop, dc->control_socket, &ctl) < 0 ||
+	    frontend_start_all(d.core, d.loop) < 0 ||
 	    loop_add_fd(d.loop, d.sigfd, POLLIN, on_signal, &d) < 0 ||
 	    loop_add_timer(d.loop, dc->collect_interval * 1000,
 			   dc->collect_interval * 1000, on_collect, d.core) < 0 ||
@@ -195,10 +197,12 @@ static int run_daemon(struct daemon_config *dc, const struct options *o)
 	}
 	log_notice("mgmtd", "ready: control socket %s, version %u",
 		   dc->control_socket, store_version(d.core->store));
+	frontend_log_banner();
 	d.exit_code = loop_run(d.loop) < 0 ? 1 : 0;
 	core_event(d.core, MGMTD_SEV_NOTICE, "mgmtd", NULL, "stopping");
 	unlink(dc->pid_file);
 out:
+	frontend_stop_all();
 	ctl_close(ctl);
 	core_free(d.core);
 	loop_free(d.loop);
