@@ -22,15 +22,12 @@ int64_t core_realtime(void)
 	return (int64_t)time(NULL);
 }
 
-void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
-		const char *object, const char *fmt, ...)
+void core_vevent(struct core *c, enum mgmtd_severity sev, const char *plugin,
+		 const char *object, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	log_msg(sev, plugin, "%s%s%s", object ? object : "", object ? ": " : "",
 		msg);
 	if (c && c->events)
@@ -39,6 +36,16 @@ void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
 		if (c->listeners[i].on_event)
 			c->listeners[i].on_event(c->listeners[i].arg, sev, plugin,
 						 object ? object : "", msg);
+}
+
+void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
+		const char *object, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	core_vevent(c, sev, plugin, object, fmt, ap);
+	va_end(ap);
 }
 
 int core_add_listener(struct core *c, const struct core_listener *l)

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <libconfig.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -102,7 +103,11 @@ struct snapshot *core_snapshot(struct core *c);
 /* Replace the published snapshot (called with txn_lock held). */
 void core_publish(struct core *c);
 
-/* Log an event and append it to the event journal. */
+/* Log an event, append it to the event journal, tell the listeners. */
+void core_vevent(struct core *c, enum mgmtd_severity sev, const char *plugin,
+		 const char *object, const char *fmt, va_list ap)
+	MGMTD_PRINTF(5, 0);
+/* The same with arguments. */
 void core_event(struct core *c, enum mgmtd_severity sev, const char *plugin,
 		const char *object, const char *fmt, ...) MGMTD_PRINTF(5, 6);
 

@@ -65,11 +65,9 @@ void mgmtd_log(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
 void mgmtd_event(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
 		 const char *object, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	core_vevent(ctx->core, sev, ctx->desc->name, object, fmt, ap);
 	va_end(ap);
-	core_event(ctx->core, sev, ctx->desc->name, object, "%s", msg);
 }

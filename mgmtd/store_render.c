@@ -126,6 +126,19 @@ static void put_scalar(struct out *o, json_t *v, bool long_ints)
 
 static void put_value(struct out *o, json_t *v, int depth);
 
+/* libconfig's rule for setting names: [A-Za-z*][-A-Za-z0-9_*]* */
+static bool valid_name(const char *k)
+{
+	if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || *k == '*'))
+		return false;
+	for (k++; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+		      (*k >= '0' && *k <= '9') || *k == '-' || *k == '_' ||
+		      *k == '*'))
+			return false;
+	return true;
+}
+
 static void put_members(struct out *o, json_t *obj, int depth)
 {
 	const char *k;
@@ -134,6 +147,8 @@ static void put_members(struct out *o, json_t *obj, int depth)
 	json_object_foreach(obj, k, m) {
 		if (json_is_null(m))
 			continue;
+		if (!valid_name(k))
+			o->err = -EINVAL;
 		indent(o, depth);
 		puts_(o, k);
 		puts_(o, " = ");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "unit_json.h"
 #include "schema.h"
 
 /* ------------------------------------------------------------------ */
@@ -184,24 +185,6 @@ static void setup(void)
 static void teardown(void)
 {
 	schema_fini(&sch);
-}
-
-static json_t *load(const char *text)
-{
-	json_error_t e;
-	json_t *j = json_loads(text, JSON_DECODE_ANY, &e);
-
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, e.text);
-	return j;
-}
-
-/* Compact text of j in its stored order (owned). */
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-
-	ck_assert_ptr_nonnull(s);
-	return s;
 }
 
 /* got is exactly want (JSON text), member order included. */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unit_json.h"
 #include "diff.h"
 #include "schema.h"
 #include "store.h"
@@ -120,23 +121,6 @@ static void teardown(void)
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
-
-static json_t *load(const char *text)
-{
-	json_error_t e;
-	json_t *j = json_loads(text, JSON_DECODE_ANY, &e);
-
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, e.text);
-	return j;
-}
-
-static char *dump(json_t *j)
-{
-	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-
-	ck_assert_ptr_nonnull(s);
-	return s;
-}
 
 /* Equal trees, with both shown on failure. */
 #define ck_assert_tree_eq(got, want)                                         \
