@@ -519,6 +519,97 @@ START_TEST(test_add_refuses_bad_attribute_definitions)
 }
 END_TEST
 
+START_TEST(test_add_refuses_broken_defaults)
+{
+	ck_refused_attrs(MGMTD_SINGLETON, "t: default 'lots' is not valid",
+			 { .name = "t", .type = MGMTD_T_INT, .flags = CFG,
+			   .snmp_column = 1, .description = "d",
+			   .default_value = "lots" });
+	ck_refused_attrs(MGMTD_SINGLETON, "default 'maybe' is not valid",
+			 { .name = "b", .type = MGMTD_T_BOOL, .flags = CFG,
+			   .snmp_column = 1, .description = "d",
+			   .default_value = "maybe" });
+	ck_accepted_attrs(MGMTD_SINGLETON,
+			  { .name = "s", .type = MGMTD_T_SIZE, .flags = CFG,
+			    .snmp_column = 1, .description = "d",
+			    .default_value = "10G" });
+}
+END_TEST
+
+static int noop_action(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
+		       const char *cls, const char *key, const char *act,
+		       const struct mgmtd_obj *params, struct mgmtd_err *err)
+{
+	return 0;
+}
+
+/* A plugin whose one class has actions; with or without the callback. */
+static int try_actions(const struct mgmtd_action *actions, bool callback,
+		       char *msg, size_t msglen)
+{
+	static const struct mgmtd_attr attrs[] = {
+		{ .name = "v", .type = MGMTD_T_STRING, .flags = MGMTD_A_CONFIG,
+		  .snmp_column = 1, .description = "d" },
+		{ .name = NULL },
+	};
+	const struct mgmtd_class c = {
+		.name = "svc", .kind = MGMTD_SINGLETON, .snmp_table = 1,
+		.description = "Service", .attrs = attrs, .actions = actions,
+	};
+	const struct mgmtd_class *classes[] = { &c, NULL };
+	const struct mgmtd_plugin p = {
+		.abi = MGMTD_PLUGIN_ABI, .name = "acts", .version = "1",
+		.mib_arc = 801, .classes = classes,
+		.action = callback ? noop_action : NULL,
+	};
+	int rc = schema_add_plugin(&sch, &p, msg, msglen);
+
+	if (rc == 0)
+		schema_remove_plugin(&sch, "acts");
+	return rc;
+}
+
+START_TEST(test_add_checks_actions)
+{
+	static const struct mgmtd_attr params[] = {
+		{ .name = "delay", .type = MGMTD_T_DURATION,
+		  .flags = MGMTD_A_CONFIG, .description = "Wait first" },
+		{ .name = NULL },
+	};
+	static const struct mgmtd_attr state_param[] = {
+		{ .name = "x", .type = MGMTD_T_INT, .flags = MGMTD_A_STATE,
+		  .description = "d" },
+		{ .name = NULL },
+	};
+	const struct mgmtd_action good[] = {
+		{ .name = "restart", .description = "Restart", .params = params },
+		{ .name = NULL },
+	};
+	const struct mgmtd_action bad_name[] = {
+		{ .name = "Restart", .description = "Restart" }, { .name = NULL },
+	};
+	const struct mgmtd_action twice[] = {
+		{ .name = "stop", .description = "Stop" },
+		{ .name = "stop", .description = "Stop" }, { .name = NULL },
+	};
+	const struct mgmtd_action live[] = {
+		{ .name = "go", .description = "Go", .params = state_param },
+		{ .name = NULL },
+	};
+	char msg[256];
+
+	ck_assert_int_eq(try_actions(good, true, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(try_actions(good, false, msg, sizeof(msg)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(msg, "without an action callback"));
+	ck_assert_int_eq(try_actions(bad_name, true, msg, sizeof(msg)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(msg, "bad action 'Restart'"));
+	ck_assert_int_eq(try_actions(twice, true, msg, sizeof(msg)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(msg, "duplicate action stop"));
+	ck_assert_int_eq(try_actions(live, true, msg, sizeof(msg)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(msg, "parameter x must be config"));
+}
+END_TEST
+
 START_TEST(test_add_refuses_bad_classes)
 {
 	const struct mgmtd_class bad_name = {
@@ -1384,6 +1475,8 @@ static Suite *schema_suite(void)
 	tcase_add_test(tc, test_add_refuses_bad_keys);
 	tcase_add_test(tc, test_add_refuses_duplicate_names_and_columns);
 	tcase_add_test(tc, test_add_refuses_bad_attribute_definitions);
+	tcase_add_test(tc, test_add_refuses_broken_defaults);
+	tcase_add_test(tc, test_add_checks_actions);
 	tcase_add_test(tc, test_add_refuses_bad_classes);
 	tcase_add_test(tc, test_add_refuses_duplicate_classes);
 	tcase_add_test(tc, test_add_refuses_bad_plugin_names);
