@@ -1,256 +1,166 @@
-/* mgmtctl: the local command line of mgmtd, over its control socket.
- * Each command becomes one JSON request; the response is printed as
- * indented JSON.  Exit 0: done; 1: mgmtd refused; 2: usage or transport. */
+/* mgmtctl: the command line of mgmtd.
+ *
+ * Two ways to reach mgmtd: its REST API (the default: URL and credentials
+ * from flags, the environment or ~/.config/mgmtctl) with readable tables,
+ * or its local control socket (-s SOCKET, or MGMTD_SOCKET when no URL is
+ * set) with the JSON requests of the core.  Exit 0: done; 1: mgmtd
+ * refused; 2: usage or transport error. */
 #include "config.h"
 
 #include <errno.h>
-#include <jansson.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#define DEFAULT_SOCKET "/run/mgmtd/mgmtd.sock"
+#include "mgmtctl.h"
 
-static void usage(FILE *f)
+#define DEFAULT_URL "http://127.0.0.1:8080"
+
+void usage(FILE *f)
 {
-	fputs("usage: mgmtctl [-s SOCKET] [--confirm-timeout S] [--summary T]\n"
-	      "               COMMAND [ARGS]\n"
-	      "commands:\n"
-	      "  get | state | plugins | versions\n"
-	      "  put PLUGIN CLASS [KEY] JSON     create or replace an object\n"
-	      "  patch PLUGIN CLASS [KEY] JSON   change some attributes\n"
-	      "  delete PLUGIN CLASS KEY\n"
-	      "  replace FILE.json               the whole configuration\n"
-	      "  show N | diff A B | rollback N | confirm\n"
+	fputs("usage: mgmtctl [OPTIONS] COMMAND [ARGS]\n"
+	      "REST (default): --url URL, --user U, --password P, --token T,\n"
+	      "  --cacert FILE, --json; or MGMTD_URL, MGMTD_USER,\n"
+	      "  MGMTD_PASSWORD, MGMTD_TOKEN, MGMTD_CACERT; or \"key = value\"\n"
+	      "  lines (url, user, password, token, cacert) in ~/.config/mgmtctl\n"
+	      "  get [PLUGIN/CLASS[/KEY]]        the whole config, a class, an object\n"
+	      "  set PLUGIN/CLASS[/KEY] A=V...   change attributes (V: text or JSON)\n"
+	      "  create PLUGIN/CLASS A=V... | JSON\n"
+	      "  put PLUGIN/CLASS[/KEY] JSON     replace an object\n"
+	      "  patch PLUGIN/CLASS[/KEY] JSON   merge a JSON patch\n"
+	      "  delete PLUGIN/CLASS/KEY\n"
+	      "  action PLUGIN/CLASS[/KEY] ACTION [A=V... | JSON]\n"
+	      "  versions | show N | diff A B | rollback N | confirm\n"
+	      "  events [--follow] [--limit N] [--severity S] [--plugin P] [--since T]\n"
+	      "  commands [--limit N] [--user U] [--since T]\n"
+	      "  replace FILE.json | plugins | schema | openapi | whoami\n"
+	      "  users | user add NAME ROLE | user set NAME [--role R] |\n"
+	      "  user delete NAME | passwd [NAME]  (passwords from stdin)\n"
+	      "  tokens | token create [--user U] [--description D] | token revoke ID\n"
+	      "  raw METHOD PATH [JSON]\n"
+	      "  PLUGIN CLASS [KEY] also names an object (put dns hosts db1 JSON)\n"
+	      "Control socket: -s SOCKET (or MGMTD_SOCKET without MGMTD_URL)\n"
+	      "  get | state | plugins | versions | confirm\n"
+	      "  put|patch PLUGIN CLASS [KEY] JSON | delete PLUGIN CLASS KEY\n"
+	      "  replace FILE.json | show N | diff A B | rollback N\n"
 	      "  action PLUGIN CLASS [KEY] ACTION [JSON]\n"
 	      "  events [--limit N] [--plugin P] [--severity S] [--since T]\n"
-	      "  commands [--limit N] [--user U] [--since T]\n"
-	      "  raw JSON                        a request as is\n",
+	      "  commands [--limit N] [--user U] [--since T] | raw JSON\n"
+	      "Writes take --summary TEXT and --confirm-timeout SECONDS.\n",
 	      f);
 }
 
-static json_t *parse_json_arg(const char *text, const char *what)
+/* ~/.config/mgmtctl: "key = value" lines; # comments.  Fills what the
+ * flags and the environment left unset; the strings are leaked on
+ * purpose (they live as long as the process). */
+static void read_config_file(struct options *o)
 {
-	json_error_t e;
-	json_t *v = json_loads(text, JSON_DECODE_ANY, &e);
-
-	if (!v)
-		fprintf(stderr, "mgmtctl: %s is not JSON: %s\n", what, e.text);
-	return v;
-}
-
-/* put/patch/delete: PLUGIN CLASS [KEY] [JSON] */
-static json_t *object_request(const char *op, int argc, char **argv)
-{
-	bool has_body = strcmp(op, "delete") != 0;
-	int n = argc;
-	json_t *rq, *body = NULL;
-
-	if (n < 3 || n > 4)
-		return NULL;
-	rq = json_pack("{s:s, s:s, s:s}", "op", op, "plugin", argv[0],
-		       "class", argv[1]);
-	if (has_body) {
-		if (!(body = parse_json_arg(argv[n - 1], "the object"))) {
-			json_decref(rq);
-			return NULL;
-		}
-		json_object_set_new(rq, "object", body);
-		if (n == 4)
-			json_object_set_new(rq, "key", json_string(argv[2]));
-	} else {
-		json_object_set_new(rq, "key", json_string(argv[2]));
-	}
-	return rq;
-}
-
-static json_t *journal_request(const char *op, int argc, char **argv)
-{
-	json_t *rq = json_pack("{s:s}", "op", op);
-
-	for (int i = 0; i + 1 < argc; i += 2) {
-		const char *opt = argv[i];
-		if (strncmp(opt, "--", 2) != 0) {
-			json_decref(rq);
-			return NULL;
-		}
-		if (!strcmp(opt, "--limit") || !strcmp(opt, "--since") ||
-		    !strcmp(opt, "--until"))
-			json_object_set_new(rq, opt + 2,
-					    json_integer(atoll(argv[i + 1])));
-		else
-			json_object_set_new(rq, opt + 2,
-					    json_string(argv[i + 1]));
-	}
-	if (argc % 2) {
-		json_decref(rq);
-		return NULL;
-	}
-	return rq;
-}
-
-/* action PLUGIN CLASS [KEY] ACTION [JSON]: a trailing "{...}" is params. */
-static json_t *action_request(int argc, char **argv)
-{
-	json_t *rq, *params = NULL;
-
-	if (argc >= 4 && argv[argc - 1][0] == '{') {
-		if (!(params = parse_json_arg(argv[argc - 1], "the parameters")))
-			return NULL;
-		argc--;
-	}
-	if (argc != 3 && argc != 4) {
-		json_decref(params);
-		return NULL;
-	}
-	rq = json_pack("{s:s, s:s, s:s, s:s}", "op", "action", "plugin",
-		       argv[0], "class", argv[1], "action", argv[argc - 1]);
-	if (argc == 4)
-		json_object_set_new(rq, "key", json_string(argv[2]));
-	if (params)
-		json_object_set_new(rq, "params", params);
-	return rq;
-}
-
-static json_t *build_request(int argc, char **argv)
-{
-	const char *cmd = argv[0];
-
-	argc--, argv++;
-	if (!strcmp(cmd, "get") || !strcmp(cmd, "state") ||
-	    !strcmp(cmd, "plugins") || !strcmp(cmd, "versions") ||
-	    !strcmp(cmd, "confirm"))
-		return argc ? NULL : json_pack("{s:s}", "op", cmd);
-	if (!strcmp(cmd, "put") || !strcmp(cmd, "patch"))
-		return argc >= 3 ? object_request(cmd, argc, argv) : NULL;
-	if (!strcmp(cmd, "delete"))
-		return argc == 3 ? object_request(cmd, argc, argv) : NULL;
-	if (!strcmp(cmd, "show") || !strcmp(cmd, "rollback"))
-		return argc == 1 ? json_pack("{s:s, s:i}", "op", cmd, "version",
-					     atoi(argv[0]))
-				 : NULL;
-	if (!strcmp(cmd, "diff"))
-		return argc == 2 ? json_pack("{s:s, s:i, s:i}", "op", "diff",
-					     "from", atoi(argv[0]), "to",
-					     atoi(argv[1]))
-				 : NULL;
-	if (!strcmp(cmd, "events") || !strcmp(cmd, "commands"))
-		return journal_request(cmd, argc, argv);
-	if (!strcmp(cmd, "replace") && argc == 1) {
-		json_error_t e;
-		json_t *cfg = json_load_file(argv[0], 0, &e);
-		if (!cfg) {
-			fprintf(stderr, "mgmtctl: %s:%d: %s\n", argv[0], e.line,
-				e.text);
-			return NULL;
-		}
-		return json_pack("{s:s, s:o}", "op", "replace", "config", cfg);
-	}
-	if (!strcmp(cmd, "action"))
-		return action_request(argc, argv);
-	if (!strcmp(cmd, "raw") && argc == 1)
-		return parse_json_arg(argv[0], "the request");
-	return NULL;
-}
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-		close(fd);
-		return -err;
-	}
-	return fd;
-}
-
-/* Send one request line and read one response line. */
-static json_t *exchange(int fd, json_t *rq)
-{
-	char *text = json_dumps(rq, JSON_COMPACT), *buf = NULL;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char path[4096], *line = NULL;
 	size_t cap = 0;
-	json_t *resp = NULL;
 	FILE *f;
 
-	if (!text)
-		return NULL;
-	f = fdopen(fd, "r+");
-	if (!f) {
-		free(text);
-		return NULL;
+	if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/mgmtctl", xdg);
+	else if (home)
+		snprintf(path, sizeof(path), "%s/.config/mgmtctl", home);
+	else
+		return;
+	if (!(f = fopen(path, "r")))
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char key[32], value[2048];
+		const char **slot = NULL;
+		if (line[0] == '#' ||
+		    sscanf(line, " %31[a-z_] = %2047[^\n]", key, value) != 2)
+			continue;
+		if (!strcmp(key, "url"))
+			slot = &o->url;
+		else if (!strcmp(key, "user"))
+			slot = &o->user;
+		else if (!strcmp(key, "password"))
+			slot = &o->password;
+		else if (!strcmp(key, "token"))
+			slot = &o->token;
+		else if (!strcmp(key, "cacert"))
+			slot = &o->cacert;
+		if (slot && !*slot)
+			*slot = strdup(value);
 	}
-	fprintf(f, "%s\n", text);
-	fflush(f);
-	free(text);
-	if (getline(&buf, &cap, f) > 0)
-		resp = json_loads(buf, 0, NULL);
-	free(buf);
+	free(line);
 	fclose(f);
-	return resp;
+}
+
+static const char *env_or(const char *v, const char *name)
+{
+	const char *e = getenv(name);
+
+	return v ? v : (e && *e ? e : NULL);
 }
 
 int main(int argc, char **argv)
 {
-	const char *sock = getenv("MGMTD_SOCKET");
-	const char *summary = NULL;
-	long confirm = 0;
-	json_t *rq, *resp;
+	struct options o = { 0 };
 	char **rest = calloc((size_t)argc + 1, sizeof(char *));
-	int n = 0, fd, rc;
+	bool want_socket = false;
+	int n = 0, rc;
 
+	if (!rest)
+		return EXIT_USAGE;
 	/* Global options may stand anywhere: "put ... --confirm-timeout 5". */
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-s") && i + 1 < argc)
-			sock = argv[++i];
-		else if (!strcmp(argv[i], "--confirm-timeout") && i + 1 < argc)
-			confirm = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--summary") && i + 1 < argc)
-			summary = argv[++i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+		if ((!strcmp(a, "-s") || !strcmp(a, "--socket")) && more)
+			o.socket = argv[++i], want_socket = true;
+		else if (!strcmp(a, "--url") && more)
+			o.url = argv[++i];
+		else if ((!strcmp(a, "-u") || !strcmp(a, "--user")) && more)
+			o.user = argv[++i];
+		else if (!strcmp(a, "--password") && more)
+			o.password = argv[++i];
+		else if (!strcmp(a, "--token") && more)
+			o.token = argv[++i];
+		else if (!strcmp(a, "--cacert") && more)
+			o.cacert = argv[++i];
+		else if (!strcmp(a, "--confirm-timeout") && more)
+			o.confirm_timeout = atol(argv[++i]);
+		else if (!strcmp(a, "--summary") && more)
+			o.summary = argv[++i];
+		else if (!strcmp(a, "--json"))
+			o.json = true;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			free(rest);
-			return 0;
+			return EXIT_DONE;
 		} else
 			rest[n++] = argv[i];
 	}
-	if (n == 0 || !(rq = build_request(n, rest))) {
-		usage(stderr);
-		free(rest);
-		return 2;
+	/* -s picks the socket; a URL (flag, then environment) REST; then
+	 * MGMTD_SOCKET the socket; REST otherwise. */
+	if (!want_socket && !o.url && !getenv("MGMTD_URL") &&
+	    getenv("MGMTD_SOCKET")) {
+		o.socket = getenv("MGMTD_SOCKET");
+		want_socket = true;
 	}
+#ifdef ENABLE_REST
+	if (want_socket) {
+		rc = socket_run(&o, n, rest);
+	} else {
+		o.url = env_or(o.url, "MGMTD_URL");
+		o.user = env_or(o.user, "MGMTD_USER");
+		o.password = env_or(o.password, "MGMTD_PASSWORD");
+		o.token = env_or(o.token, "MGMTD_TOKEN");
+		o.cacert = env_or(o.cacert, "MGMTD_CACERT");
+		read_config_file(&o);
+		if (!o.url)
+			o.url = DEFAULT_URL;
+		rc = rest_run(&o, n, rest);
+	}
+#else
+	/* Built without REST: the control socket only. */
+	rc = socket_run(&o, n, rest);
+#endif
 	free(rest);
-	if (confirm > 0)
-		json_object_set_new(rq, "confirm_timeout", json_integer(confirm));
-	if (summary)
-		json_object_set_new(rq, "summary", json_string(summary));
-	if (!sock)
-		sock = DEFAULT_SOCKET;
-	if ((fd = connect_to(sock)) < 0) {
-		fprintf(stderr, "mgmtctl: cannot connect to %s: %s\n", sock,
-			strerror(-fd));
-		json_decref(rq);
-		return 2;
-	}
-	resp = exchange(fd, rq);
-	json_decref(rq);
-	if (!resp) {
-		fprintf(stderr, "mgmtctl: no valid response from mgmtd\n");
-		return 2;
-	}
-	json_dumpf(resp, stdout, JSON_INDENT(2));
-	putchar('\n');
-	rc = json_is_true(json_object_get(resp, "ok")) ? 0 : 1;
-	json_decref(resp);
 	return rc;
 }

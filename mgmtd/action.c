@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
@@ -88,8 +89,8 @@ int action_run(struct core *c, const struct txn_request *rq,
 	const struct mgmtd_action *a = NULL;
 	struct plugin_handle *h = plugin_find(c, plugin);
 	char path[MGMTD_ERR_PATH_LEN], what[MGMTD_ERR_PATH_LEN + 64];
-	char result[MGMTD_ERR_MSG_LEN + 64] = "ok";
-	struct mgmtd_tree run;
+	char result[MGMTD_ERR_MSG_LEN + 64] = "ok", audited[2048];
+	struct mgmtd_tree *set = NULL;
 	json_t *checked = NULL;
 	int rc;
 
@@ -103,9 +104,15 @@ int action_run(struct core *c, const struct txn_request *rq,
 		rc = mgmtd_err_add(err, MGMTD_E_NOT_FOUND, path, "no such object");
 		goto out;
 	}
-	tree_view(&run, c->running, schema_plugin_find(&c->schema, plugin));
-	rc = h->desc->action(&h->ctx, &run, cls, key, act,
-			     (const struct mgmtd_obj *)checked, err);
+	/* All views, so that the plugin can read its siblings' parts. */
+	if (!(set = tree_view_all(c->running, &c->schema))) {
+		rc = mgmtd_err_add(err, MGMTD_E_FAILED, path, "out of memory");
+		goto out;
+	}
+	rc = h->desc->action(&h->ctx,
+			     tree_view_find(set, c->schema.n_plugins, plugin),
+			     cls, key, act, (const struct mgmtd_obj *)checked,
+			     err);
 	if (rc < 0 && err->count == 0)
 		mgmtd_err_add(err, MGMTD_E_FAILED, path, "%s failed: %s", act,
 			      strerror(-rc));
@@ -115,11 +122,14 @@ out:
 			 err_code_name(err->items[0].code),
 			 err->items[0].message);
 	journal_append_command(c->commands, rq->user, rq->source,
-			       rq->interface, what, result,
-			       store_version(c->store));
+			       rq->interface,
+			       txn_audit_change(rq, what, audited,
+						sizeof(audited)),
+			       result, store_version(c->store));
 	log_info("action", "%s by %s (%s): %s", what, rq->user, rq->interface,
 		 result);
 	pthread_mutex_unlock(&c->txn_lock);
+	free(set);
 	json_decref(checked);
 	return rc;
 }

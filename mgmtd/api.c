@@ -116,6 +116,7 @@ void api_request_of(const struct api_caller *who, json_t *rq,
 		.user = who->user,
 		.source = who->source,
 		.interface = who->interface,
+		.audit = who->audit,
 		.summary = json_string_value(json_object_get(rq, "summary")),
 		.confirm_timeout = json_is_integer(t) && json_integer_value(t) > 0
 					   ? (unsigned)json_integer_value(t)

@@ -1,7 +1,12 @@
 /* The operations every interface offers (the local control socket now,
  * REST and SNMP later map onto the same calls): a request is a JSON object
  * with an "op", the response a JSON object with "ok" and either results or
- * a problem ("status", "title", "errors": [{"path", "message"}]). */
+ * a problem ("status", "title", "errors": [{"path", "message"}]).
+ *
+ * Writes take "summary" and "confirm_timeout"; put, patch and delete also
+ * "if_match" (the config version the client read: a later one refuses the
+ * edit with status 412) and put "expect" ("new": the object must not exist
+ * yet, 409 otherwise; "existing": it must, 404 otherwise). */
 #ifndef MGMTD_API_H
 #define MGMTD_API_H
 
@@ -13,6 +18,7 @@ struct api_caller {
 	const char *user;
 	const char *source;
 	const char *interface;
+	const char *audit; /* see struct txn_request; NULL: none */
 };
 
 /* Handle request (borrowed); returns a new response object. */

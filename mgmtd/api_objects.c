@@ -11,8 +11,15 @@
 
 enum edit_kind { EDIT_PUT, EDIT_PATCH, EDIT_DELETE };
 
+/* What a put requires of the target: POST creates, PUT replaces. */
+enum edit_expect { EXPECT_ANY, EXPECT_NEW, EXPECT_EXISTING };
+
 struct edit {
 	enum edit_kind kind;
+	enum edit_expect expect;
+	struct core *c;
+	json_int_t if_match; /* the version the client read; 0: any */
+	bool stale;          /* if_match failed */
 	const struct schema_plugin *sp;
 	const struct schema_class *sc;
 	const char *key;  /* collections */
@@ -75,9 +82,12 @@ static int edit_collection(struct edit *e, json_t *plugin,
 		json_object_set_new(plugin, cls, arr);
 	}
 	old = tree_find_item(arr, key_attr, e->key, &idx);
-	if (!old && e->kind != EDIT_PUT)
+	if (!old && (e->kind != EDIT_PUT || e->expect == EXPECT_EXISTING))
 		return mgmtd_err_add(err, MGMTD_E_NOT_FOUND, e->path,
 				     "no such object");
+	if (old && e->expect == EXPECT_NEW)
+		return mgmtd_err_add(err, MGMTD_E_CONFLICT, e->path,
+				     "already exists");
 	if (e->kind == EDIT_DELETE)
 		return json_array_remove(arr, idx) ? -ENOMEM : 0;
 	new = e->kind == EDIT_PATCH ? merged(old, e->object)
@@ -96,7 +106,17 @@ static int apply_edit(json_t *tree, void *arg, struct mgmtd_err *err)
 {
 	struct edit *e = arg;
 	json_t *plugin = json_object_get(tree, e->sp->name);
+	unsigned now = store_version(e->c->store);
 
+	/* Checked here, under the transaction lock, so that no change can
+	 * slip in between the check and the commit. */
+	if (e->if_match && e->if_match != (json_int_t)now) {
+		e->stale = true;
+		return mgmtd_err_add(err, MGMTD_E_CONFLICT, e->path,
+				     "the configuration changed since version "
+				     "%lld (now version %u)",
+				     (long long)e->if_match, now);
+	}
 	if (!plugin) {
 		plugin = json_object();
 		json_object_set_new(tree, e->sp->name, plugin);
@@ -111,10 +131,17 @@ static json_t *parse_target(struct core *c, json_t *rq, struct edit *e)
 {
 	const char *pn = json_string_value(json_object_get(rq, "plugin"));
 	const char *cn = json_string_value(json_object_get(rq, "class"));
-	json_t *body_key;
+	const char *expect = json_string_value(json_object_get(rq, "expect"));
+	json_t *body_key, *im = json_object_get(rq, "if_match");
 
 	e->key = json_string_value(json_object_get(rq, "key"));
 	e->object = json_object_get(rq, "object");
+	e->c = c;
+	e->if_match = json_is_integer(im) ? json_integer_value(im) : 0;
+	if (expect && strcmp(expect, "new") == 0)
+		e->expect = EXPECT_NEW;
+	else if (expect && strcmp(expect, "existing") == 0)
+		e->expect = EXPECT_EXISTING;
 	if (!pn || !(e->sp = schema_plugin_find(&c->schema, pn)))
 		return api_error(MGMTD_E_NOT_FOUND, "plugin", "no such plugin");
 	if (!cn || !(e->sc = schema_class_find(e->sp, cn)))
@@ -146,7 +173,7 @@ static json_t *op_edit(struct core *c, const struct api_caller *who,
 	struct txn_result res = { 0 };
 	static const char *const verbs[] = { "put", "patch", "delete" };
 	struct txn_request trq;
-	json_t *bad = parse_target(c, rq, &e);
+	json_t *bad = parse_target(c, rq, &e), *resp;
 	char what[MGMTD_ERR_PATH_LEN + 16];
 
 	if (bad)
@@ -154,8 +181,14 @@ static json_t *op_edit(struct core *c, const struct api_caller *who,
 	api_request_of(who, rq, &trq);
 	snprintf(what, sizeof(what), "%s %s", verbs[kind], e.path);
 	trq.what = what;
-	return api_txn_response(txn_edit(c, apply_edit, &e, &trq, &res, &err),
+	resp = api_txn_response(txn_edit(c, apply_edit, &e, &trq, &res, &err),
 				&res, &err);
+	if (e.stale) {
+		json_object_set_new(resp, "status", json_integer(412));
+		json_object_set_new(resp, "title",
+				    json_string("precondition failed"));
+	}
+	return resp;
 }
 
 json_t *api_op_put(struct core *c, const struct api_caller *who, json_t *rq)

@@ -56,6 +56,16 @@ int core_add_listener(struct core *c, const struct core_listener *l)
 	return 0;
 }
 
+void core_remove_listener(struct core *c, void *arg)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < c->n_listeners; i++)
+		if (c->listeners[i].arg != arg)
+			c->listeners[kept++] = c->listeners[i];
+	c->n_listeners = kept;
+}
+
 void core_notify_commit(struct core *c, unsigned version, const char *user,
 			const char *interface, const char *summary)
 {
@@ -107,6 +117,7 @@ int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
 	c->start_time = core_realtime();
 	pthread_mutex_init(&c->txn_lock, NULL);
 	pthread_mutex_init(&c->snap_lock, NULL);
+	pthread_mutex_init(&c->services_lock, NULL);
 	c->state = json_object();
 	if ((rc = fileutil_mkdir_p(dc->state_dir, 0700)) < 0) {
 		log_err("mgmtd", "cannot create %s: %s", dc->state_dir,
@@ -144,6 +155,7 @@ void core_free(struct core *c)
 		journal_close(c->commands);
 	pthread_mutex_destroy(&c->txn_lock);
 	pthread_mutex_destroy(&c->snap_lock);
+	pthread_mutex_destroy(&c->services_lock);
 	free(c);
 }
 
@@ -181,20 +193,27 @@ void core_publish(struct core *c)
 	snapshot_unref(old);
 }
 
-/* One plugin's live state (a new reference), collected against run. */
+/* One plugin's live state (a new reference), collected against its view
+ * in run_set (made by tree_view_all; NULL when out of memory: an empty
+ * view). */
 static json_t *collect_one(struct core *c, struct plugin_handle *h,
-			   json_t *run_tree)
+			   const struct mgmtd_tree *run_set)
 {
 	const struct schema_plugin *sp =
 		schema_plugin_find(&c->schema, h->desc->name);
+	const struct mgmtd_tree *run =
+		tree_view_find(run_set, c->schema.n_plugins, h->desc->name);
 	struct mgmtd_state st;
-	struct mgmtd_tree run;
+	struct mgmtd_tree alone;
 	json_t *out;
 	int rc;
 
+	if (!run) {
+		tree_view(&alone, NULL, &c->schema, sp);
+		run = &alone;
+	}
 	state_init(&st, sp);
-	tree_view(&run, run_tree, sp);
-	if ((rc = h->desc->collect(&h->ctx, &run, &st)) < 0)
+	if ((rc = h->desc->collect(&h->ctx, run, &st)) < 0)
 		log_warn(h->desc->name, "collecting live state failed: %s",
 			 strerror(-rc));
 	if (st.errors)
@@ -208,14 +227,16 @@ void core_collect(struct core *c)
 {
 	struct snapshot *snap = core_snapshot(c);
 	json_t *state = json_object();
+	struct mgmtd_tree *set =
+		tree_view_all(snap ? snap->config : NULL, &c->schema);
 
 	/* Plugins may take their time: collect outside the lock, against the
 	 * published config, then publish under it. */
 	for (size_t i = 0; i < c->n_plugins; i++)
 		if (c->plugins[i]->desc->collect)
 			json_object_set_new(state, c->plugins[i]->desc->name,
-					    collect_one(c, c->plugins[i],
-							snap ? snap->config : NULL));
+					    collect_one(c, c->plugins[i], set));
+	free(set);
 	snapshot_unref(snap);
 	pthread_mutex_lock(&c->txn_lock);
 	json_decref(c->state);
@@ -227,12 +248,13 @@ void core_collect(struct core *c)
 void core_collect_changed(struct core *c, const bool *part)
 {
 	json_t *state = json_copy(c->state);
+	struct mgmtd_tree *set = tree_view_all(c->running, &c->schema);
 
 	for (size_t i = 0; i < c->n_plugins; i++)
 		if (part[i] && c->plugins[i]->desc->collect)
 			json_object_set_new(state, c->plugins[i]->desc->name,
-					    collect_one(c, c->plugins[i],
-							c->running));
+					    collect_one(c, c->plugins[i], set));
+	free(set);
 	json_decref(c->state);
 	c->state = state;
 }

@@ -74,6 +74,10 @@ struct core {
 	int64_t start_time;
 	struct core_listener listeners[CORE_MAX_LISTENERS];
 	size_t n_listeners; /* set up before the threads start */
+	/* The plugins' services (mgmtd/service.c), listed by the system
+	 * plugin; a list through their own links. */
+	pthread_mutex_t services_lock;
+	struct mgmtd_service *services;
 };
 
 enum core_flags {
@@ -120,6 +124,9 @@ int64_t core_realtime(void);
 
 /* Register a listener (copied); call before serving.  -ENOSPC if full. */
 int core_add_listener(struct core *c, const struct core_listener *l);
+/* Remove the listeners whose arg is arg (a front end stopping, once its
+ * threads are gone). */
+void core_remove_listener(struct core *c, void *arg);
 /* Tell the listeners about a committed version. */
 void core_notify_commit(struct core *c, unsigned version, const char *user,
 			const char *interface, const char *summary);

@@ -6,9 +6,21 @@
 
 #include "frontend.h"
 #include "log.h"
+#ifdef ENABLE_REST
+#include "rest.h"
+#endif
+#ifdef ENABLE_SNMP
+#include "agentx.h"
+#endif
 
 /* Front ends add themselves here, each under its configure switch. */
 static const struct frontend *const frontends[] = {
+#ifdef ENABLE_REST
+	&rest_frontend,
+#endif
+#ifdef ENABLE_SNMP
+	&agentx_frontend,
+#endif
 	NULL,
 };
 

@@ -18,11 +18,12 @@
 #include "frontend.h"
 #include "log.h"
 #include "loop.h"
+#include "mib_gen.h"
 #include "txn.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/mgmtd/mgmtd.conf"
 
-enum mode { MODE_RUN, MODE_CHECK, MODE_LIST };
+enum mode { MODE_RUN, MODE_CHECK, MODE_LIST, MODE_DUMP_MIB };
 
 struct options {
 	const char *config;
@@ -42,13 +43,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mgmtd [-c FILE] [-f] [-d TOKENS] [--check-config]\n"
-		"             [--list-plugins] [--version]\n"
+		"             [--list-plugins] [--dump-mib] [--version]\n"
 		"  -c, --config FILE   daemon settings (default %s)\n"
 		"  -f, --foreground    stay in the foreground, log to stderr\n"
 		"  -d, --debug TOKENS  debug subsystems (comma list, or all)\n"
 		"      --check-config  validate the settings and the managed\n"
 		"                      configuration, apply nothing\n"
 		"      --list-plugins  list the plugins that load\n"
+		"      --dump-mib      print the MIB of the plugins that load\n"
 		"      --version       print the version\n",
 		DEFAULT_CONFIG);
 }
@@ -61,6 +63,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "debug", required_argument, NULL, 'd' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "list-plugins", no_argument, NULL, 'L' },
+		{ "dump-mib", no_argument, NULL, 'M' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -75,6 +78,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'd': o->debug = optarg; break;
 		case 'C': o->mode = MODE_CHECK; break;
 		case 'L': o->mode = MODE_LIST; break;
+		case 'M': o->mode = MODE_DUMP_MIB; break;
 		case 'V': printf("mgmtd %s (plugin ABI %d)\n", PACKAGE_VERSION,
 				 MGMTD_PLUGIN_ABI);
 			exit(0);
@@ -236,6 +240,8 @@ int main(int argc, char **argv)
 		rc = 1;
 	} else if (o.mode == MODE_LIST) {
 		rc = list_plugins(c);
+	} else if (o.mode == MODE_DUMP_MIB) {
+		rc = mib_gen_write(&c->schema, stdout) < 0 ? 1 : 0;
 	} else {
 		rc = core_check_config(c, NULL, msg, sizeof(msg)) < 0 ? 1 : 0;
 		fprintf(rc ? stderr : stdout, "%s\n", msg);

@@ -91,6 +91,12 @@ static int check_attr(const struct mgmtd_class *c,
 					c->name, a->name, a->default_value),
 			       -EINVAL;
 	}
+	if ((a->flags & MGMTD_A_PASSWORD) &&
+	    (a->type != MGMTD_T_SECRET || (a->flags & MGMTD_A_LIST)))
+		return snprintf(msg, len,
+				"%s.%s: a password must be a single secret",
+				c->name, a->name),
+		       -EINVAL;
 	if ((a->flags & MGMTD_A_KEY) &&
 	    ((a->flags & MGMTD_A_LIST) || a->type == MGMTD_T_SECRET ||
 	     c->kind != MGMTD_COLLECTION))

@@ -1,6 +1,7 @@
 /* Read-only accessors that plugins use on config trees. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tree.h"
@@ -16,11 +17,46 @@ static const struct mgmtd_obj *json_obj(const json_t *j)
 	return (const struct mgmtd_obj *)j;
 }
 
-void tree_view(struct mgmtd_tree *t, json_t *root,
+void tree_view(struct mgmtd_tree *t, json_t *root, const struct schema *s,
 	       const struct schema_plugin *sp)
 {
-	t->json = root ? json_object_get(root, sp->name) : NULL;
-	t->sp = sp;
+	*t = (struct mgmtd_tree){
+		.json = root ? json_object_get(root, sp->name) : NULL,
+		.sp = sp,
+		.root = root,
+		.schema = s,
+	};
+}
+
+struct mgmtd_tree *tree_view_all(json_t *root, const struct schema *s)
+{
+	/* One more than needed so that a core without plugins still gets
+	 * an array to free. */
+	struct mgmtd_tree *set = calloc(s->n_plugins + 1, sizeof(*set));
+
+	if (!set)
+		return NULL;
+	for (size_t i = 0; i < s->n_plugins; i++) {
+		tree_view(&set[i], root, s, &s->plugins[i]);
+		set[i].set = set;
+		set[i].n_set = s->n_plugins;
+	}
+	return set;
+}
+
+const struct mgmtd_tree *tree_view_find(const struct mgmtd_tree *set,
+					size_t n, const char *name)
+{
+	for (size_t i = 0; set && name && i < n; i++)
+		if (strcmp(set[i].sp->name, name) == 0)
+			return &set[i];
+	return NULL;
+}
+
+const struct mgmtd_tree *mgmtd_tree_plugin(const struct mgmtd_tree *t,
+					   const char *plugin)
+{
+	return t ? tree_view_find(t->set, t->n_set, plugin) : NULL;
 }
 
 json_t *tree_class(json_t *plugin_subtree, const char *cls)

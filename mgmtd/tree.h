@@ -14,11 +14,27 @@
 struct mgmtd_tree {
 	json_t *json;                   /* the plugin's subtree, borrowed */
 	const struct schema_plugin *sp; /* borrowed */
+	json_t *root;                   /* the whole tree, borrowed */
+	const struct schema *schema;    /* every loaded plugin, borrowed */
+	/* The views of root this one belongs to, one per plugin of schema
+	 * in its order (mgmtd_tree_plugin finds its siblings there); NULL
+	 * for a view made alone, which sees no sibling. */
+	const struct mgmtd_tree *set;
+	size_t n_set;
 };
 
-/* View plugin sp's part of root (which may lack it: then an empty view). */
-void tree_view(struct mgmtd_tree *t, json_t *root,
+/* View plugin sp's part of root (which may lack it: then an empty view),
+ * alone: mgmtd_tree_plugin finds no sibling from it. */
+void tree_view(struct mgmtd_tree *t, json_t *root, const struct schema *s,
 	       const struct schema_plugin *sp);
+/* Views of every plugin of s over root (NULL: every view empty), indexed
+ * like s->plugins, each able to reach the others through
+ * mgmtd_tree_plugin.  Returns the array (owned: free() it once no view is
+ * used) or NULL when out of memory. */
+struct mgmtd_tree *tree_view_all(json_t *root, const struct schema *s);
+/* The view of plugin name in a set made by tree_view_all, or NULL. */
+const struct mgmtd_tree *tree_view_find(const struct mgmtd_tree *set,
+					size_t n, const char *name);
 
 /* Objects of a class in a plugin subtree (borrowed), NULL when absent. */
 json_t *tree_class(json_t *plugin_subtree, const char *cls);

@@ -19,7 +19,10 @@ struct txn_run {
 	struct core *c;
 	json_t *cand;  /* canonical candidate */
 	size_t n;
-	struct mgmtd_tree *cand_t, *run_t;
+	/* Views of every plugin (tree_view_all), so that a plugin can read
+	 * its siblings' parts; cand_t[i] and run_t[i] are plugin i's. */
+	struct mgmtd_tree *cand_set, *run_set;
+	const struct mgmtd_tree **cand_t, **run_t;
 	bool *part;    /* plugin i takes part */
 	size_t prepared; /* prepare called on part[0..prepared) */
 };
@@ -27,19 +30,23 @@ struct txn_run {
 static int run_init(struct txn_run *r, struct core *c, json_t *cand,
 		    bool start)
 {
+	const struct schema *s = &c->schema;
+
 	*r = (struct txn_run){ .c = c, .cand = cand, .n = c->n_plugins };
+	r->cand_set = tree_view_all(cand, s);
+	r->run_set = tree_view_all(start ? NULL : c->running, s);
 	r->cand_t = calloc(r->n + 1, sizeof(*r->cand_t));
 	r->run_t = calloc(r->n + 1, sizeof(*r->run_t));
 	r->part = calloc(r->n + 1, sizeof(*r->part));
-	if (!r->cand_t || !r->run_t || !r->part)
+	if (!r->cand_set || !r->run_set || !r->cand_t || !r->run_t || !r->part)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n; i++) {
-		const struct schema_plugin *sp =
-			schema_plugin_find(&c->schema, c->plugins[i]->desc->name);
+		const char *name = c->plugins[i]->desc->name;
+		const struct schema_plugin *sp = schema_plugin_find(s, name);
 		json_t *a = json_object_get(cand, sp->name);
 		json_t *b = start ? NULL : json_object_get(c->running, sp->name);
-		tree_view(&r->cand_t[i], cand, sp);
-		tree_view(&r->run_t[i], start ? NULL : c->running, sp);
+		r->cand_t[i] = tree_view_find(r->cand_set, s->n_plugins, name);
+		r->run_t[i] = tree_view_find(r->run_set, s->n_plugins, name);
 		r->part[i] = start || !b || !json_equal(a, b);
 	}
 	return 0;
@@ -47,6 +54,8 @@ static int run_init(struct txn_run *r, struct core *c, json_t *cand,
 
 static void run_fini(struct txn_run *r)
 {
+	free(r->cand_set);
+	free(r->run_set);
 	free(r->cand_t);
 	free(r->run_t);
 	free(r->part);
@@ -55,7 +64,7 @@ static void run_fini(struct txn_run *r)
 /* The running tree as plugins see it: NULL at start. */
 static const struct mgmtd_tree *run_tree(struct txn_run *r, size_t i)
 {
-	return r->run_t[i].json || r->c->running ? &r->run_t[i] : NULL;
+	return r->run_t[i]->json || r->c->running ? r->run_t[i] : NULL;
 }
 
 static int run_validate(struct txn_run *r, struct mgmtd_err *err)
@@ -66,7 +75,7 @@ static int run_validate(struct txn_run *r, struct mgmtd_err *err)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct mgmtd_plugin *p = r->c->plugins[i]->desc;
 		if (r->part[i] && p->validate &&
-		    p->validate(&r->c->plugins[i]->ctx, &r->cand_t[i],
+		    p->validate(&r->c->plugins[i]->ctx, r->cand_t[i],
 				run_tree(r, i), err) < 0)
 			rc = -EINVAL;
 	}
@@ -80,7 +89,7 @@ static void run_abort(struct txn_run *r)
 	for (size_t i = r->prepared; i-- > 0;) {
 		const struct mgmtd_plugin *p = r->c->plugins[i]->desc;
 		if (r->part[i] && p->abort)
-			p->abort(&r->c->plugins[i]->ctx, &r->cand_t[i],
+			p->abort(&r->c->plugins[i]->ctx, r->cand_t[i],
 				 run_tree(r, i));
 	}
 	r->prepared = 0;
@@ -96,7 +105,7 @@ static int run_prepare(struct txn_run *r, struct mgmtd_err *err)
 		r->prepared = i + 1;
 		unsigned before = err->count;
 		if (p->prepare &&
-		    (rc = p->prepare(&r->c->plugins[i]->ctx, &r->cand_t[i],
+		    (rc = p->prepare(&r->c->plugins[i]->ctx, r->cand_t[i],
 				     run_tree(r, i), err)) < 0) {
 			if (err->count == before)
 				mgmtd_err_add(err, MGMTD_E_FAILED, p->name,
@@ -113,7 +122,7 @@ static void run_apply(struct txn_run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct mgmtd_plugin *p = r->c->plugins[i]->desc;
 		if (r->part[i] && p->apply)
-			p->apply(&r->c->plugins[i]->ctx, &r->cand_t[i],
+			p->apply(&r->c->plugins[i]->ctx, r->cand_t[i],
 				 run_tree(r, i));
 	}
 }
@@ -124,7 +133,9 @@ static void journal_result(struct core *c, const struct txn_request *rq,
 			   const struct mgmtd_err *err, unsigned version)
 {
 	char result[MGMTD_ERR_PATH_LEN + MGMTD_ERR_MSG_LEN + 64];
+	char audited[2048];
 
+	change = txn_audit_change(rq, change, audited, sizeof(audited));
 	if (rc == 0)
 		snprintf(result, sizeof(result), "ok");
 	else if (err->count > 0)
@@ -305,6 +316,15 @@ int txn_rollback_locked(struct core *c, unsigned version,
 			   version, rq->user, res->version);
 	}
 	return rc;
+}
+
+const char *txn_audit_change(const struct txn_request *rq, const char *change,
+			     char *buf, size_t len)
+{
+	if (!rq->audit)
+		return change;
+	snprintf(buf, len, "%s => %s", rq->audit, change);
+	return buf;
 }
 
 void txn_result_fini(struct txn_result *res)

@@ -18,6 +18,9 @@ struct txn_request {
 				   before any change is known ("put dns.
 				   hosts[db1]"); NULL: "(candidate)" */
 	unsigned confirm_timeout; /* seconds; 0: no confirmation needed */
+	const char *audit;      /* how the request came, put before the
+				   journaled change ("PATCH /api/v1/dns/
+				   settings role=admin {...}"); NULL: none */
 	bool start;             /* bring the system in line: all plugins,
 				   no running tree */
 	bool start_commit;      /* with start: also commit a new version */
@@ -60,5 +63,9 @@ void txn_confirm_restore(struct core *c);
  * preparing or applying anything. */
 int txn_validate(struct core *c, json_t *candidate, struct mgmtd_err *err);
 void txn_result_fini(struct txn_result *res);
+/* The change text the command journal records for rq: change alone, or
+ * "<rq->audit> => <change>" in buf.  Returns change or buf. */
+const char *txn_audit_change(const struct txn_request *rq, const char *change,
+			     char *buf, size_t len);
 
 #endif

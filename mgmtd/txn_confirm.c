@@ -68,9 +68,13 @@ int txn_confirm(struct core *c, const struct txn_request *rq,
 				   "no change is waiting for confirmation");
 	} else {
 		unsigned v = c->confirm.version;
+		char audited[2048];
 		txn_confirm_clear(c);
 		journal_append_command(c->commands, rq->user, rq->source,
-				       rq->interface, "confirm", "ok", v);
+				       rq->interface,
+				       txn_audit_change(rq, "confirm", audited,
+							sizeof(audited)),
+				       "ok", v);
 		core_event(c, MGMTD_SEV_NOTICE, "mgmtd", NULL,
 			   "version %u confirmed by %s", v, rq->user);
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "password.h"
 #include "types.h"
 
 #define PATH_MAX_LEN 4095
@@ -850,6 +851,26 @@ static int normalize_by_type(const struct mgmtd_attr *a, json_t *in,
 	return reject(msg, msglen, "has unknown type %d", (int)a->type);
 }
 
+/* Replace the clear text in *out (checked like a string) by its stored
+ * form, wiping the copy that held it. */
+static int hash_password(json_t **out, char *msg, size_t msglen)
+{
+	char *clear = (char *)json_string_value(*out), *stored = NULL;
+	size_t len = json_string_length(*out);
+	int rc = password_hash(clear, len, &stored);
+
+	explicit_bzero(clear, len);
+	json_decref(*out);
+	*out = NULL;
+	if (rc < 0) {
+		reject(msg, msglen, "cannot be hashed: %s", strerror(-rc));
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	*out = json_string(stored);
+	free(stored);
+	return *out ? 0 : -ENOMEM;
+}
+
 int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
 			   json_t **out, char *msg, size_t msglen)
 {
@@ -864,7 +885,15 @@ int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
 		return reject(msg, msglen, "has no schema");
 	if (!in)
 		return reject(msg, msglen, "is missing");
+	/* A password comes back hashed with the stored config: kept. */
+	if ((a->flags & MGMTD_A_PASSWORD) && json_is_string(in) &&
+	    mgmtd_password_is_stored(json_string_value(in))) {
+		*out = json_string(json_string_value(in));
+		return *out ? 0 : -ENOMEM;
+	}
 	rc = normalize_by_type(a, in, out, msg, msglen);
+	if (rc == 0 && (a->flags & MGMTD_A_PASSWORD))
+		return hash_password(out, msg, msglen);
 	/* Strings check their pattern themselves; other text types (a host
 	 * name that must be one label, a path under a root) check it on
 	 * their canonical form. */

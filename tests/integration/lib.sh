@@ -14,6 +14,9 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MGMTD_BUILD=${MGMTD_BUILD:-$top_builddir}
 export MGMTD_BUILD
+# Tests run side by side: REST on free ports (the sandbox's env says which).
+export MGMTD_REST_PORT=${MGMTD_REST_PORT:-0}
+export MGMTD_REST_TLS_PORT=${MGMTD_REST_TLS_PORT:-0}
 SANDBOX=$top_srcdir/tests/sandbox
 MGMTD=$MGMTD_BUILD/mgmtd/mgmtd
 MGMTCTL=$MGMTD_BUILD/mgmtctl/mgmtctl
@@ -44,6 +47,7 @@ _lib_cleanup() {
 	local rc=$?
 	set +e
 	trap - EXIT INT TERM
+	_lib_run_at_exit
 	if [ -n "$SANDBOX_DIR" ] && [ -d "$SANDBOX_DIR" ]; then
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -f "$SANDBOX_DIR/mgmtd.log" ]; then
 			echo "--- $SANDBOX_DIR/mgmtd.log (last 60 lines) ---"
@@ -222,3 +226,23 @@ pid_alive() {
 pid_gone() {
 	! pid_alive "$1"
 }
+
+# at_exit CMD...: run CMD (eval'd) when the test exits, pass or fail, last
+# registered first, before the sandbox and TEST_TMP go.
+_lib_at_exit=()
+at_exit() {
+	_lib_at_exit+=("$*")
+}
+
+_lib_run_at_exit() {
+	local i
+	for ((i = ${#_lib_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${_lib_at_exit[i]}" >/dev/null 2>&1
+	done
+	_lib_at_exit=()
+}
+
+# require_kernel_feature and scratch_disks: tests that need a real kernel
+# (dm, md, quota, nfsd, ipvs, bonding), run for real by make check-vm.
+# shellcheck source=tests/integration/kernel.sh
+. "$top_srcdir/tests/integration/kernel.sh"

@@ -59,6 +59,9 @@ enum mgmtd_attr_flag {
 	MGMTD_A_LIST = 1u << 4,     /* a list of values of the type */
 	MGMTD_A_GAUGE = 1u << 5,    /* numeric state sampled into metrics */
 	MGMTD_A_COUNTER = 1u << 6,  /* monotonically increasing state */
+	MGMTD_A_PASSWORD = 1u << 7, /* a MGMTD_T_SECRET that is a password:
+				       stored hashed, never in clear text
+				       (see mgmtd_password_crypt) */
 };
 
 struct mgmtd_attr {
@@ -160,6 +163,12 @@ const struct mgmtd_obj *mgmtd_tree_at(const struct mgmtd_tree *t,
 /* The object whose key is key, or NULL. */
 const struct mgmtd_obj *mgmtd_tree_find(const struct mgmtd_tree *t,
 					const char *cls, const char *key);
+/* Another plugin's part of the same tree (candidate or running) as t, so
+ * that a plugin can check references across plugins in validate (a user
+ * named by a share), or NULL if that plugin is not loaded.  Borrowed like
+ * t. */
+const struct mgmtd_tree *mgmtd_tree_plugin(const struct mgmtd_tree *t,
+					   const char *plugin);
 /* Whether class cls differs between two trees (either may be NULL). */
 bool mgmtd_tree_class_changed(const struct mgmtd_tree *a,
 			      const struct mgmtd_tree *b, const char *cls);
@@ -174,6 +183,27 @@ bool mgmtd_obj_bool(const struct mgmtd_obj *o, const char *attr);
 size_t mgmtd_obj_list_len(const struct mgmtd_obj *o, const char *attr);
 const char *mgmtd_obj_list_at(const struct mgmtd_obj *o, const char *attr,
 			      size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Passwords                                                            */
+
+/* A MGMTD_A_PASSWORD attribute never holds clear text: the core replaces
+ * the clear text a client sends, during validation and before anything is
+ * stored, journaled or handed to a plugin, by "<crypt>:<nt>": the crypt(3)
+ * hash (yescrypt, or SHA-512 where libxcrypt lacks it, random salt) that
+ * shadow(5) takes, then the NT hash (MD4 of the UTF-16LE text, 32
+ * upper-case hex digits) that Samba's passdb takes.  A value already in
+ * that form is kept as it is (a stored config read back, a restore).  The
+ * attribute's min and max bound the clear text's length. */
+#define MGMTD_PASSWORD_NT_LEN 32
+
+/* Whether s is a stored password ("<crypt>:<nt>"). */
+bool mgmtd_password_is_stored(const char *s);
+/* The crypt(3) part of stored password s, copied into buf.  -EINVAL if s
+ * is not a stored password, -ENOBUFS if buf is too small. */
+int mgmtd_password_crypt(const char *s, char *buf, size_t len);
+/* The NT hash part of s, copied into buf (MGMTD_PASSWORD_NT_LEN + 1). */
+int mgmtd_password_nt(const char *s, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Live state, filled by the collect callback                           */
@@ -276,6 +306,86 @@ int mgmtd_file_stage(const char *path, const char *data, size_t len,
 int mgmtd_file_commit(const char *path);
 /* Remove the staged file, if any. */
 void mgmtd_file_discard(const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Services: daemons a plugin runs and the core supervises              */
+
+/* A daemon (smbd, ganesha.nfsd, haproxy) that runs in the foreground as a
+ * child of mgmtd, in its own session, with a clean environment, stdin on
+ * /dev/null and its output appended to log_file.  A supervisor thread
+ * restarts it when it exits unasked, after a delay that doubles from
+ * backoff_min_ms to backoff_max_ms while it keeps dying within
+ * stable_ms of its start, and raises an event each time (and one when it
+ * flaps: 5 exits within a minute).  The functions are thread-safe; those
+ * that start or stop return once done. */
+struct mgmtd_service;
+
+struct mgmtd_service_spec {
+	const char *name;          /* "smbd": events and logs */
+	const char *const *argv;   /* NULL-terminated; argv[0] absolute */
+	const char *log_file;      /* NULL: /dev/null */
+	/* The pid file the daemon writes, if any: a live process named
+	 * there whose command line contains match is a leftover of an
+	 * earlier mgmtd and is stopped before a start. */
+	const char *pid_file;
+	/* Helpers the daemon spawns that outlive it (samba-dcerpcd): each
+	 * pid file's process, with its process group, is stopped after the
+	 * daemon, if its command line contains match. */
+	const char *const *helper_pid_files; /* NULL-terminated, or NULL */
+	const char *match;
+	unsigned stop_timeout_ms;  /* SIGTERM to SIGKILL; 0: 10 s */
+	unsigned backoff_min_ms;   /* 0: 500 ms */
+	unsigned backoff_max_ms;   /* 0: 30 s */
+	unsigned stable_ms;        /* 0: 10 s */
+};
+
+enum mgmtd_service_state {
+	MGMTD_SVC_STOPPED = 1, /* not running, not asked to */
+	MGMTD_SVC_RUNNING,
+	MGMTD_SVC_BACKOFF,     /* exited unasked; restarts after a delay */
+};
+
+struct mgmtd_service_status {
+	enum mgmtd_service_state state;
+	int pid;           /* > 0 while running */
+	int64_t started;   /* CLOCK_REALTIME seconds of this run's start */
+	unsigned restarts; /* restarts after unasked exits, in all */
+	int last_exit;     /* exit status or 128 + signal; -1: none yet */
+};
+
+/* A stopped service (spec copied); *out freed by mgmtd_service_free.
+ * Events are raised through ctx (NULL: none, for tests). */
+int mgmtd_service_new(struct mgmtd_ctx *ctx,
+		      const struct mgmtd_service_spec *spec,
+		      struct mgmtd_service **out);
+/* Start it if it is not running (also ends a back-off at once).  Returns
+ * once the process exists, or the spawn error. */
+int mgmtd_service_start(struct mgmtd_service *s);
+/* Stop it (SIGTERM, SIGKILL after the timeout, then the helpers) and keep
+ * it stopped; returns once it is gone. */
+int mgmtd_service_stop(struct mgmtd_service *s);
+int mgmtd_service_restart(struct mgmtd_service *s);
+/* Send sig to the running daemon; -ESRCH when it is not running. */
+int mgmtd_service_signal(struct mgmtd_service *s, int sig);
+void mgmtd_service_status(struct mgmtd_service *s,
+			  struct mgmtd_service_status *st);
+/* Stop the service and free it; NULL is a no-op. */
+void mgmtd_service_free(struct mgmtd_service *s);
+
+/* Every plugin's services, named uniquely (mgmtd_service_new refuses a
+ * name in use with -EEXIST), for the plugin that lists them (system):
+ * fn(arg, plugin that runs it, name, status) for each, in the order they
+ * were made, with the list locked (fn must not call the functions
+ * below).  Returns how many. */
+size_t mgmtd_services_foreach(const struct mgmtd_ctx *ctx,
+			      void (*fn)(void *arg, const char *plugin,
+					 const char *name,
+					 const struct mgmtd_service_status *st),
+			      void *arg);
+/* what ("start", "stop", "restart") the service called name, whichever
+ * plugin runs it.  -ENOENT: no such service, -EINVAL: no such what. */
+int mgmtd_services_control(const struct mgmtd_ctx *ctx, const char *name,
+			   const char *what);
 
 /* ------------------------------------------------------------------ */
 /* The descriptor                                                       */
