@@ -14,51 +14,10 @@
 #include <string.h>
 
 #include "accounts_files.h"
+#include "unit_golden.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TODAY 20000
-
-static char *read_data(const char *name, size_t *len)
-{
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void assert_golden(const char *name, const char *text, size_t len)
-{
-	char *want;
-	size_t want_len;
-
-	if (getenv("UPDATE_GOLDEN")) {
-		char path[4096];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, name);
-		ck_assert_ptr_nonnull(f = fopen(path, "wb"));
-		ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-		fclose(f);
-	}
-	want = read_data(name, &want_len);
-	ck_assert_msg(len == want_len && memcmp(text, want, len) == 0,
-		      "%s differs; got:\n%s\nwant:\n%s", name, text, want);
-	free(want);
-}
 
 /* alice changes (name, password), bob is new, carol is deleted. */
 static const struct acct_user alice = {

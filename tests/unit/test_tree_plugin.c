@@ -17,10 +17,6 @@
 static char *dir;
 static struct core *core;
 
-static const struct txn_request cli = {
-	.user = "alice", .source = "local", .interface = "cli",
-};
-
 static void setup(void)
 {
 	dir = unit_tmpdir();
@@ -31,28 +27,6 @@ static void teardown(void)
 {
 	unit_core_stop(core);
 	unit_rmdir(dir);
-}
-
-static int commit(const char *text, struct mgmtd_err *err)
-{
-	json_t *cand = json_loads(text, 0, NULL);
-	struct txn_result res;
-	int rc;
-
-	ck_assert_ptr_nonnull(cand);
-	rc = txn_commit(core, cand, &cli, &res, err);
-	txn_result_fini(&res);
-	json_decref(cand);
-	return rc;
-}
-
-static void commit_ok(const char *text)
-{
-	struct mgmtd_err err = { 0 };
-
-	ck_assert_msg(commit(text, &err) == 0, "commit: %s: %s",
-		      err.count ? err.items[0].path : "",
-		      err.count ? err.items[0].message : "");
 }
 
 static void assert_file(const char *name, const char *want)
@@ -67,10 +41,10 @@ static void assert_file(const char *name, const char *want)
 START_TEST(validate_sees_the_sibling_in_candidate_and_running_trees)
 {
 	assert_file("state/testpeer/validate", "cand=(unset) run=(start)\n");
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
 		  " \"testpeer\": {\"settings\": {\"require\": \"testa=A1\"}}}");
 	assert_file("state/testpeer/validate", "cand=A1 run=(unset)\n");
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
 		  " \"testpeer\": {\"settings\": {\"require\": \"testa=A2\"}}}");
 	assert_file("state/testpeer/validate", "cand=A2 run=A1\n");
 }
@@ -80,10 +54,10 @@ START_TEST(a_reference_the_sibling_breaks_is_refused_with_its_path)
 {
 	struct mgmtd_err err = { 0 };
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
 		  " \"testpeer\": {\"settings\": {\"require\": \"testa=A1\"}}}");
 	/* Both change: testpeer validates against testa's candidate. */
-	ck_assert_int_lt(commit("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+	ck_assert_int_lt(unit_commit(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
 				" \"testpeer\": {\"settings\": {\"require\":"
 				" \"testa=B1\"}}}",
 				&err),
@@ -100,7 +74,7 @@ START_TEST(an_unloaded_plugin_reads_as_null)
 {
 	struct mgmtd_err err = { 0 };
 
-	ck_assert_int_lt(commit("{\"testpeer\": {\"settings\": {\"require\":"
+	ck_assert_int_lt(unit_commit(core, "{\"testpeer\": {\"settings\": {\"require\":"
 				" \"testb=x\"}}}",
 				&err),
 			 0);
@@ -114,9 +88,9 @@ START_TEST(only_plugins_whose_part_changed_validate)
 {
 	/* The rule the accounts plugin relies on: deleting a user runs the
 	 * accounts plugin's validate, which looks at the shares itself. */
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
 		  " \"testpeer\": {\"settings\": {\"require\": \"testa=A1\"}}}");
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
 		  " \"testpeer\": {\"settings\": {\"require\": \"testa=A1\"}}}");
 	assert_file("state/testpeer/validate", "cand=A1 run=(unset)\n");
 }
@@ -127,14 +101,14 @@ START_TEST(collect_and_actions_see_the_sibling)
 	struct mgmtd_err err = { 0 };
 	json_t *seen;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A3\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A3\"}}}");
 	core_collect(core);
 	seen = json_object_get(json_object_get(json_object_get(core->state,
 							       "testpeer"),
 					       "settings"),
 			       "seen");
 	ck_assert_str_eq(json_string_value(seen), "A3");
-	ck_assert_int_eq(action_run(core, &cli, "testpeer", "settings", NULL,
+	ck_assert_int_eq(action_run(core, &unit_cli, "testpeer", "settings", NULL,
 				    "peek", NULL, &err),
 			 0);
 	assert_file("state/testpeer/action", "A3");

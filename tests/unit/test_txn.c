@@ -16,10 +16,6 @@
 static char *dir;
 static struct core *core;
 
-static const struct txn_request cli = {
-	.user = "alice", .source = "local", .interface = "cli",
-};
-
 static void setup(void)
 {
 	dir = unit_tmpdir();
@@ -71,28 +67,6 @@ static void assert_system(const char *plugin, const char *expected)
 	free(got);
 }
 
-static int commit_json(const char *text, struct mgmtd_err *err)
-{
-	json_t *cand = json_loads(text, 0, NULL);
-	struct txn_result res;
-	int rc;
-
-	ck_assert_ptr_nonnull(cand);
-	rc = txn_commit(core, cand, &cli, &res, err);
-	txn_result_fini(&res);
-	json_decref(cand);
-	return rc;
-}
-
-static void commit_ok(const char *text)
-{
-	struct mgmtd_err err = { 0 };
-
-	ck_assert_msg(commit_json(text, &err) == 0, "commit: %s: %s",
-		      err.count ? err.items[0].path : "",
-		      err.count ? err.items[0].message : "");
-}
-
 START_TEST(start_applies_every_plugin_and_commits_version_1)
 {
 	ck_assert_uint_eq(store_version(core->store), 1);
@@ -105,7 +79,7 @@ END_TEST
 START_TEST(commit_runs_only_the_plugins_whose_part_changed)
 {
 	forget_calls();
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A2\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}}}");
 	ck_assert_uint_eq(store_version(core->store), 2);
 	assert_calls("testa", "validate\nprepare\napply\n");
 	assert_calls("testb", "");
@@ -118,12 +92,12 @@ START_TEST(prepare_failure_aborts_every_prepared_plugin_and_changes_nothing)
 	struct mgmtd_err err = { 0 };
 	char *before;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A1\"}},"
 		  " \"testb\": {\"settings\": {\"value\": \"B1\"}}}");
 	before = unit_read(dir, "state/config.conf");
 	forget_calls();
 	ck_assert_int_lt(
-		commit_json("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+		unit_commit(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
 			    " \"testb\": {\"settings\": {\"value\": \"B2\","
 			    " \"fail_in\": \"prepare\"}}}",
 			    &err),
@@ -152,7 +126,7 @@ START_TEST(validate_failure_prepares_nothing)
 
 	forget_calls();
 	ck_assert_int_lt(
-		commit_json("{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
+		unit_commit(core, "{\"testa\": {\"settings\": {\"value\": \"A2\"}},"
 			    " \"testb\": {\"settings\": {\"fail_in\": "
 			    "\"validate\"}}}",
 			    &err),
@@ -169,7 +143,7 @@ START_TEST(type_error_reaches_no_plugin_and_names_the_path)
 	struct mgmtd_err err = { 0 };
 
 	forget_calls();
-	ck_assert_int_lt(commit_json("{\"testa\": {\"items\": [{\"name\": "
+	ck_assert_int_lt(unit_commit(core, "{\"testa\": {\"items\": [{\"name\": "
 				     "\"x\", \"size\": \"12Q\"}]}}",
 				     &err),
 			 0);
@@ -182,7 +156,7 @@ END_TEST
 START_TEST(unchanged_candidate_commits_no_version)
 {
 	forget_calls();
-	commit_ok("{}");
+	unit_commit_ok(core, "{}");
 	ck_assert_uint_eq(store_version(core->store), 1);
 	assert_calls("testa", "");
 }
@@ -194,9 +168,9 @@ START_TEST(rollback_is_a_new_version_equal_to_the_old_one)
 	struct txn_result res;
 	json_t *v2 = NULL, *v4 = NULL;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"two\"}}}");
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"three\"}}}");
-	ck_assert_int_eq(txn_rollback(core, 2, &cli, &res, &err), 0);
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"two\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"three\"}}}");
+	ck_assert_int_eq(txn_rollback(core, 2, &unit_cli, &res, &err), 0);
 	txn_result_fini(&res);
 	ck_assert_uint_eq(store_version(core->store), 4);
 	assert_system("testa", "two");
@@ -205,14 +179,14 @@ START_TEST(rollback_is_a_new_version_equal_to_the_old_one)
 	ck_assert(json_equal(v2, v4));
 	json_decref(v2);
 	json_decref(v4);
-	ck_assert_int_lt(txn_rollback(core, 99, &cli, &res, &err), 0);
+	ck_assert_int_lt(txn_rollback(core, 99, &unit_cli, &res, &err), 0);
 	txn_result_fini(&res);
 }
 END_TEST
 
 START_TEST(unconfirmed_change_rolls_back_after_its_deadline)
 {
-	struct txn_request rq = cli;
+	struct txn_request rq = unit_cli;
 	struct mgmtd_err err = { 0 };
 	struct txn_result res;
 	json_t *cand = json_loads(
@@ -237,19 +211,19 @@ END_TEST
 
 START_TEST(confirmed_change_stays)
 {
-	struct txn_request rq = cli;
+	struct txn_request rq = unit_cli;
 	struct mgmtd_err err = { 0 };
 	struct txn_result res;
 	json_t *cand = json_loads(
 		"{\"testa\": {\"settings\": {\"value\": \"fine\"}}}", 0, NULL);
 
-	ck_assert_int_lt(txn_confirm(core, &cli, &err), 0); /* none pending */
+	ck_assert_int_lt(txn_confirm(core, &unit_cli, &err), 0); /* none pending */
 	rq.confirm_timeout = 60;
 	ck_assert_int_eq(txn_commit(core, cand, &rq, &res, &err), 0);
 	txn_result_fini(&res);
 	json_decref(cand);
 	err = (struct mgmtd_err){ 0 };
-	ck_assert_int_eq(txn_confirm(core, &cli, &err), 0);
+	ck_assert_int_eq(txn_confirm(core, &unit_cli, &err), 0);
 	core->confirm.deadline = 0;
 	txn_confirm_check(core);
 	ck_assert_uint_eq(store_version(core->store), 2);
@@ -261,7 +235,7 @@ START_TEST(old_snapshot_is_unaffected_by_a_commit)
 {
 	struct snapshot *before = core_snapshot(core), *after;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"new\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"new\"}}}");
 	after = core_snapshot(core);
 	ck_assert_uint_eq(before->version, 1);
 	ck_assert_uint_eq(after->version, 2);
@@ -279,7 +253,7 @@ START_TEST(restart_keeps_the_version_and_adopts_offline_edits)
 	char path[4096];
 	FILE *f;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"kept\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"kept\"}}}");
 	unit_core_stop(core);
 	core = unit_core_start(dir, "testa,testb");
 	ck_assert_uint_eq(store_version(core->store), 2);
@@ -302,7 +276,7 @@ START_TEST(collect_publishes_live_state)
 	struct snapshot *s;
 	json_t *st;
 
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"live\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"live\"}}}");
 	core_collect(core);
 	s = core_snapshot(core);
 	st = json_object_get(json_object_get(json_object_get(s->state, "testa"),
@@ -327,7 +301,7 @@ START_TEST(refused_change_is_journaled_with_its_reason)
 	struct journal_query q = { .max_severity = -1, .limit = 1 };
 	int found = 0;
 
-	ck_assert_int_lt(commit_json("{\"testa\": {\"bogus\": {}}}", &err), 0);
+	ck_assert_int_lt(unit_commit(core, "{\"testa\": {\"bogus\": {}}}", &err), 0);
 	ck_assert_int_eq(journal_query(core->commands, &q, check_refusal, &found),
 			 1);
 	ck_assert_int_eq(found, 1);
@@ -341,7 +315,7 @@ START_TEST(action_runs_with_checked_params_and_is_journaled)
 	char *got;
 
 	forget_calls();
-	ck_assert_int_eq(action_run(core, &cli, "testa", "settings", NULL,
+	ck_assert_int_eq(action_run(core, &unit_cli, "testa", "settings", NULL,
 				    "touch", p, &err),
 			 0);
 	got = unit_read(dir, "state/testa/action");
@@ -351,14 +325,14 @@ START_TEST(action_runs_with_checked_params_and_is_journaled)
 	json_decref(p);
 	/* Bad parameters never reach the plugin. */
 	p = json_pack("{s:i}", "text", 5);
-	ck_assert_int_lt(action_run(core, &cli, "testa", "settings", NULL,
+	ck_assert_int_lt(action_run(core, &unit_cli, "testa", "settings", NULL,
 				    "touch", p, &err),
 			 0);
 	ck_assert_str_eq(err.items[0].path, "testa.settings.text");
 	assert_calls("testa", "touch\n");
 	json_decref(p);
 	err = (struct mgmtd_err){ 0 };
-	ck_assert_int_lt(action_run(core, &cli, "testa", "settings", NULL,
+	ck_assert_int_lt(action_run(core, &unit_cli, "testa", "settings", NULL,
 				    "nonesuch", NULL, &err),
 			 0);
 	ck_assert_int_eq(err.items[0].code, MGMTD_E_NOT_FOUND);
@@ -379,7 +353,7 @@ START_TEST(listeners_hear_commits)
 	struct core_listener l = { .on_commit = count_commit, .arg = &seen };
 
 	ck_assert_int_eq(core_add_listener(core, &l), 0);
-	commit_ok("{\"testa\": {\"settings\": {\"value\": \"x\"}}}");
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"x\"}}}");
 	ck_assert_uint_eq(seen, 2);
 }
 END_TEST

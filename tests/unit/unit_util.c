@@ -88,3 +88,29 @@ void unit_core_stop(struct core *c)
 	core_free(c);
 	daemon_config_free(dc);
 }
+
+const struct txn_request unit_cli = {
+	.user = "alice", .source = "local", .interface = "cli",
+};
+
+int unit_commit(struct core *c, const char *text, struct mgmtd_err *err)
+{
+	json_t *cand = json_loads(text, 0, NULL);
+	struct txn_result res;
+	int rc;
+
+	ck_assert_msg(cand != NULL, "bad test JSON: %s", text);
+	rc = txn_commit(c, cand, &unit_cli, &res, err);
+	txn_result_fini(&res);
+	json_decref(cand);
+	return rc;
+}
+
+void unit_commit_ok(struct core *c, const char *text)
+{
+	struct mgmtd_err err = { 0 };
+
+	ck_assert_msg(unit_commit(c, text, &err) == 0, "commit: %s: %s",
+		      err.count ? err.items[0].path : "",
+		      err.count ? err.items[0].message : "");
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "core.h"
+#include "txn.h"
 
 /* A fresh temporary directory (owned string). */
 char *unit_tmpdir(void);
@@ -17,5 +18,12 @@ bool unit_exists(const char *dir, const char *name);
  * TEST_PLUGIN_DIR, started.  Fails the test on error. */
 struct core *unit_core_start(const char *dir, const char *plugins);
 void unit_core_stop(struct core *c);
+
+/* The caller the suites commit as. */
+extern const struct txn_request unit_cli;
+/* Commit the JSON text as a whole candidate; the transaction's result. */
+int unit_commit(struct core *c, const char *text, struct mgmtd_err *err);
+/* The same, and fail the test (showing why) unless it committed. */
+void unit_commit_ok(struct core *c, const char *text);
 
 #endif
