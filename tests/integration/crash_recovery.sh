@@ -72,7 +72,7 @@ in_hosts=$(in_sandbox cat /etc/hosts | grep -oE '(^|[[:space:]])h[0-9]+([[:space
 	tr -d ' \t' | sort -uV)
 assert_eq "$names" "$in_hosts" "host names in the sandbox's /etc/hosts"
 for i in 1 "$want_hosts"; do
-	in_sandbox cat /etc/hosts | grep -qE "^192\.0\.2\.$((i % 250 + 1))[[:space:]].*\bh$i\b" ||
+	in_sandbox cat /etc/hosts | qgrep -E "^192\.0\.2\.$((i % 250 + 1))[[:space:]].*\bh$i\b" ||
 		fail "/etc/hosts has no line for h$i at 192.0.2.$((i % 250 + 1))"
 done
 

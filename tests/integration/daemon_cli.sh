@@ -23,7 +23,7 @@ has_line_ref() {
 	# shellcheck disable=SC2001 # escaping every regex metacharacter
 	re=$(sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$file")
 	grep -qE "$re:$line([^0-9]|$)" <<<"$text" && return 0
-	grep -F "$file" <<<"$text" | grep -qE "line $line([^0-9]|$)"
+	grep -F "$file" <<<"$text" | qgrep -E "line $line([^0-9]|$)"
 }
 
 # --- --version ----------------------------------------------------------

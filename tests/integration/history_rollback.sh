@@ -21,7 +21,7 @@ nameservers() {
 }
 
 has_host() {
-	in_sandbox cat /etc/hosts | grep -qw "$1"
+	in_sandbox cat /etc/hosts | qgrep -w "$1"
 }
 
 v0=$(config_version)

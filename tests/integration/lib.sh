@@ -116,6 +116,13 @@ ctl() {
 }
 
 # ctl_ok ARGS: run mgmtctl, fail the test unless it exits 0; print stdout.
+# qgrep ARGS: grep quietly, but read all of its input.  "... | grep -q" under
+# pipefail fails at random: grep -q exits at its first match and the writer
+# dies of SIGPIPE (exit 141) if it was still writing.
+qgrep() {
+	grep "$@" >/dev/null
+}
+
 ctl_ok() {
 	local out rc=0
 	out=$(ctl "$@" 2>"$TEST_TMP/ctl.err") || rc=$?

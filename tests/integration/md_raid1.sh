@@ -19,7 +19,7 @@ synced() {
 	local s
 	s=$(mdstat_of "$dev")
 	case $s in *"[UU]"*) ;; *) return 1 ;; esac
-	! grep -A3 "^${dev#/dev/} " /proc/mdstat | grep -qE 'resync|recovery'
+	! grep -A3 "^${dev#/dev/} " /proc/mdstat | qgrep -E 'resync|recovery'
 }
 
 at_exit "mdadm --stop $md; mdadm --zero-superblock $d1 $d2"
@@ -37,7 +37,7 @@ assert_eq 2 "$(mdadm --detail --export "$md" | sed -n 's/^MD_DEVICES=//p')" "MD_
 # Data on the mirror survives the loss of either member.
 printf 'mgmtd raid1 %s\n' "$$" | dd of="$dev" bs=4096 count=1 conv=sync,fsync status=none
 mdadm "$md" --fail "$d2" || fail "mdadm --fail"
-wait_until -t 30 eval 'mdstat_of "$dev" | grep -qF "[2/1] [U_]"'
+wait_until -t 30 eval 'mdstat_of "$dev" | qgrep -F "[2/1] [U_]"'
 log "degraded: $(mdstat_of "$dev")"
 mdadm "$md" --remove "$d2" || fail "mdadm --remove"
 mdadm --zero-superblock "$d2"

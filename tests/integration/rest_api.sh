@@ -27,7 +27,7 @@ wait_until sandbox_hostname_is nas1
 out=$(expect 200 PATCH /api/v1/dns/settings '{"domain":null,"search":["lab.example.com"]}')
 jq -e '(has("domain") | not) and .search == ["lab.example.com"] and .hostname == "nas1"' <<<"$out" >/dev/null ||
 	fail "merge patch: $out"
-in_sandbox cat /etc/resolv.conf | grep -q 'search lab.example.com' || fail "resolv.conf not rewritten"
+in_sandbox cat /etc/resolv.conf | qgrep 'search lab.example.com' || fail "resolv.conf not rewritten"
 
 log "POST, GET, PUT, PATCH and DELETE of collection objects"
 out=$(expect 201 POST /api/v1/dns/hosts '{"name":"db1","addresses":["192.0.2.10"],"aliases":["database"]}')
@@ -51,7 +51,7 @@ jq -e '.aliases == ["two"] and .addresses == ["192.0.2.12"]' <<<"$out" >/dev/nul
 expect 204 DELETE /api/v1/dns/hosts/db5 >/dev/null
 expect 404 GET /api/v1/dns/hosts/db5 >/dev/null
 expect 404 DELETE /api/v1/dns/hosts/db5 >/dev/null
-in_sandbox cat /etc/hosts | grep -q '192.0.2.20.*db1' || fail "hosts file not rewritten"
+in_sandbox cat /etc/hosts | qgrep '192.0.2.20.*db1' || fail "hosts file not rewritten"
 
 log "400 naming the attribute, for each kind of bad input"
 api GET /api/v1/dns/settings >/dev/null
@@ -186,6 +186,6 @@ cookie=$(curl -sS --cacert "$MGMTD_CACERT" -D - -o /dev/null -H 'Content-Type: a
 	--data-binary "{\"user\":\"admin\",\"password\":\"$MGMTD_PASSWORD\"}" "$MGMTD_URL_TLS/api/v1/session" |
 	grep -i '^Set-Cookie:' | tr -d '\r')
 assert_contains "$cookie" "; Secure" "session cookie over HTTPS"
-openssl x509 -in "$MGMTD_CACERT" -noout -ext subjectAltName | grep -q 'IP Address:127.0.0.1' ||
+openssl x509 -in "$MGMTD_CACERT" -noout -ext subjectAltName | qgrep 'IP Address:127.0.0.1' ||
 	fail "certificate lacks 127.0.0.1"
 log "ok"

@@ -86,7 +86,7 @@ snmp_value() {
 
 # The subtree answers (for wait_until after snmpd restarts).
 subtree_answers() {
-	v2 snmpget -Ov "$MIB_DAEMON.1.0" 2>/dev/null | grep -q '^"'
+	v2 snmpget -Ov "$MIB_DAEMON.1.0" 2>/dev/null | qgrep '^"'
 }
 
 # The trap log has a notification of OID $1 with a varbind line matching
