@@ -23,7 +23,7 @@ ok create accounts users bob '{"uid": 2002, "password": "Bob-pass-1"}' >/dev/nul
 ok create cifs shares pub "{\"path\": \"$data/pub\", \"read_only\": false, \"valid_users\": [\"alice\"]}" >/dev/null
 # The system and Samba know alice now.
 assert_contains "$(in_sandbox getent passwd alice)" "alice:x:2001:100:Alice A:"
-wait_until in_sandbox sh -c "pdbedit -s '$SMB_CONF' -L | qgrep '^alice:2001:'"
+wait_until in_sandbox sh -c "pdbedit -s '$SMB_CONF' -L | grep -q '^alice:2001:'"
 
 out=$(smb_as alice%Alice-pass-1 pub "put $TEST_TMP/up.txt up.txt; ls; get up.txt $TEST_TMP/down.txt") ||
 	fail "smbclient as alice: $out"

@@ -55,8 +55,8 @@ assert_contains "$table" "10.97.1.2:80" "ipvsadm -Ln"
 assert_contains "$table" "10.97.2.2:80" "ipvsadm -Ln"
 
 # Wait until both real servers listen, then go through the director.
-wait_until -t 20 ip netns exec "$rs1" sh -c 'ss -Hlnt "sport = :80" | qgrep .'
-wait_until -t 20 ip netns exec "$rs2" sh -c 'ss -Hlnt "sport = :80" | qgrep .'
+wait_until -t 20 ip netns exec "$rs1" sh -c 'ss -Hlnt "sport = :80" | grep -q .'
+wait_until -t 20 ip netns exec "$rs2" sh -c 'ss -Hlnt "sport = :80" | grep -q .'
 ask() { ip netns exec "$cli" socat -T 5 - "TCP:$vip:80,connect-timeout=5" </dev/null; }
 answers=""
 for _ in 1 2 3 4; do
