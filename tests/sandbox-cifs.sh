@@ -37,20 +37,6 @@ cifs_plugins_of() {
 	done | awk 'NF && !seen[$0]++'
 }
 
-# A free loopback TCP port.
-cifs_free_port() {
-	local port tries=0
-	while [ "$tries" -lt 100 ]; do
-		port=$((20000 + RANDOM % 40000))
-		if [ -z "$(ss -H -tln "sport = :$port" 2>/dev/null)" ]; then
-			echo "$port"
-			return 0
-		fi
-		tries=$((tries + 1))
-	done
-	die "no free TCP port found"
-}
-
 # Before mgmtd starts: Samba must be there; the port is chosen once and
 # kept by --reuse.
 cifs_up() {
@@ -63,7 +49,7 @@ cifs_up() {
 	mkdir -p "$dir/samba"
 	if [ ! -s "$dir/samba/port" ]; then
 		port=${MGMTD_SMB_PORT:-1445}
-		[ "$port" != 0 ] || port=$(cifs_free_port)
+		[ "$port" != 0 ] || port=$(free_port tcp) || die "no free TCP port found"
 		echo "$port" >"$dir/samba/port"
 	fi
 }

@@ -40,20 +40,6 @@ snmp_in_parts() {
 	return 1
 }
 
-# A free loopback UDP port.
-snmp_free_port() {
-	local port tries=0
-	while [ "$tries" -lt 100 ]; do
-		port=$((20000 + RANDOM % 40000))
-		if [ -z "$(ss -H -uln "sport = :$port" 2>/dev/null)" ]; then
-			echo "$port"
-			return 0
-		fi
-		tries=$((tries + 1))
-	done
-	die "no free UDP port found"
-}
-
 # The daemon config's snmp group, when the part is selected.
 snmp_config_group() {
 	local dir=$1 parts=$2
@@ -169,8 +155,8 @@ snmp_up() {
 	mkdir -p "$dir/snmp/persist" "$dir/snmp/persist-trapd"
 	if [ ! -f "$dir/snmp/ports" ]; then
 		{
-			echo "snmp_port=$(snmp_free_port)"
-			echo "snmp_trap_port=$(snmp_free_port)"
+			echo "snmp_port=$(free_port udp || die "no free UDP port found")"
+			echo "snmp_trap_port=$(free_port udp || die "no free UDP port found")"
 		} >"$dir/snmp/ports"
 	fi
 	snmp_write_confs "$dir"

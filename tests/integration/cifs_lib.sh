@@ -26,20 +26,6 @@ cifs_up() {
 	wait_until smbd_answers
 }
 
-# A free loopback TCP port.
-free_tcp_port() {
-	local port tries=0
-	while [ "$tries" -lt 100 ]; do
-		port=$((20000 + RANDOM % 40000))
-		if [ -z "$(ss -H -tln "sport = :$port" 2>/dev/null)" ]; then
-			echo "$port"
-			return 0
-		fi
-		tries=$((tries + 1))
-	done
-	fail "no free TCP port found"
-}
-
 have_rest() {
 	[ -n "${MGMTD_URL:-}" ]
 }

@@ -113,7 +113,7 @@ refused 409 'accounts\.groups\[engineers\]' delete accounts groups engineers >/d
 
 log "a new port restarts smbd on it"
 old_pid=$(cat "$MGMTD_DIR/pids/smbd.pid")
-new_port=$(free_tcp_port)
+new_port=$(free_port tcp) || fail "no free TCP port found"
 ok patch cifs server '' "{\"port\": $new_port}" >/dev/null
 grep -q "smb ports = $new_port" "$SMB_CONF" || fail "smb.conf lacks the new port"
 SMB_PORT=$new_port

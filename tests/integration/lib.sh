@@ -253,3 +253,5 @@ _lib_run_at_exit() {
 # (dm, md, quota, nfsd, ipvs, bonding), run for real by make check-vm.
 # shellcheck source=tests/integration/kernel.sh
 . "$top_srcdir/tests/integration/kernel.sh"
+# shellcheck source=tests/free-port.sh
+. "$top_srcdir/tests/free-port.sh"
