@@ -34,6 +34,7 @@ void usage(FILE *f)
 	      "  events [--follow] [--limit N] [--severity S] [--plugin P] [--since T]\n"
 	      "  commands [--limit N] [--user U] [--since T]\n"
 	      "  replace FILE.json | plugins | schema | openapi | whoami\n"
+	      "  backup FILE | restore FILE      (admin; the file holds secrets)\n"
 	      "  users | user add NAME ROLE | user set NAME [--role R] |\n"
 	      "  user delete NAME | passwd [NAME]  (passwords from stdin)\n"
 	      "  tokens | token create [--user U] [--description D] | token revoke ID\n"

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,6 +507,53 @@ static int cmd_raw(struct cmd_ctx *c, int argc, char **argv)
 	return rc;
 }
 
+/* backup FILE: the backup document into FILE, readable by its owner only
+ * (it holds password hashes).  restore FILE: send it back. */
+static int cmd_backup(struct cmd_ctx *c, const char *cmd, const char *file)
+{
+	struct http_resp r;
+	json_error_t e;
+	json_t *doc;
+	FILE *f;
+	int fd, rc;
+
+	if (!strcmp(cmd, "restore")) {
+		if (!(doc = json_load_file(file, 0, &e))) {
+			fprintf(stderr, "mgmtctl: %s:%d: %s\n", file, e.line,
+				e.text);
+			return EXIT_USAGE;
+		}
+		rc = call(c, "POST", API "/config/restore", doc, NULL,
+			  show_committed);
+		json_decref(doc);
+		return rc;
+	}
+	if (http_call(c->h, "GET", API "/config/backup", NULL, NULL, &r) < 0)
+		return EXIT_USAGE;
+	if (r.status >= 400 || !r.body)
+		return finish(c, &r, NULL);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "mgmtctl: %s: %s\n", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		http_resp_fini(&r);
+		return EXIT_REFUSED;
+	}
+	rc = json_dumpf(r.body, f, JSON_INDENT(1)) < 0 || fputc('\n', f) < 0;
+	if (fclose(f) != 0 || rc) {
+		fprintf(stderr, "mgmtctl: %s: cannot write\n", file);
+		http_resp_fini(&r);
+		return EXIT_REFUSED;
+	}
+	if (!c->o->json)
+		printf("backup of version %lld written to %s\n",
+		       json_integer_value(json_object_get(r.body, "current")),
+		       file);
+	http_resp_fini(&r);
+	return EXIT_DONE;
+}
+
 static int dispatch(struct cmd_ctx *c, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -545,6 +593,8 @@ static int dispatch(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_state(c);
 	if (!strcmp(cmd, "raw"))
 		return cmd_raw(c, argc, argv);
+	if ((!strcmp(cmd, "backup") || !strcmp(cmd, "restore")) && argc == 1)
+		return cmd_backup(c, cmd, argv[0]);
 	if (!strcmp(cmd, "replace") && argc == 1) {
 		char path[512] = API "/config";
 		if (!(cfg = json_load_file(argv[0], 0, &e))) {

@@ -28,6 +28,7 @@ static const rest_handler handlers[] = {
 	[RT_EVENTS] = rest_h_events,	 [RT_STREAM] = rest_h_stream,
 	[RT_COMMANDS] = rest_h_commands, [RT_CLASS] = rest_h_class,
 	[RT_OBJECT] = rest_h_object,	 [RT_ACTION] = rest_h_action,
+	[RT_BACKUP] = rest_h_backup,	 [RT_RESTORE] = rest_h_restore,
 };
 
 void rest_h_index(struct rest_req *rq)

@@ -23,6 +23,8 @@ enum auth_role rest_required_role(const struct rest_route *rt,
 	case RT_USERS:
 	case RT_TOKENS:
 	case RT_TOKEN:
+	case RT_BACKUP:  /* holds password hashes */
+	case RT_RESTORE:
 		return AUTH_ROLE_ADMIN;
 	case RT_USER:
 		/* PATCH: a user may change their own password; the handler

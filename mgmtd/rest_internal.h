@@ -55,6 +55,8 @@ enum rest_route_kind {
 	RT_CLASS,        /* /api/v1/<plugin>/<class> */
 	RT_OBJECT,       /* /api/v1/<plugin>/<class>/<key> */
 	RT_ACTION,       /* /api/v1/<plugin>/<class>[/<key>]/<action> */
+	RT_BACKUP,       /* /api/v1/config/backup */
+	RT_RESTORE,      /* /api/v1/config/restore */
 };
 
 struct rest_route {
@@ -253,6 +255,8 @@ void rest_h_users(struct rest_req *rq);
 void rest_h_user(struct rest_req *rq);
 void rest_h_tokens(struct rest_req *rq);
 void rest_h_token(struct rest_req *rq);
+void rest_h_backup(struct rest_req *rq);  /* rest_backup.c */
+void rest_h_restore(struct rest_req *rq);
 
 /* rest_auth.c: who is asking, and may they. */
 /* Authenticate rq from its Authorization header or session cookie.  0 and

@@ -162,6 +162,23 @@ static const struct fixed_op fixed_ops[] = {
 	  .summary = "Confirm the change waiting for confirmation",
 	  .status = "200",
 	  .response = "Confirmed" },
+	{ .path = "/config/backup",
+	  .method = "get",
+	  .id = "config.backup",
+	  .tag = "config",
+	  .summary = "A backup of the configuration and its history "
+		     "(admin; holds password hashes)",
+	  .status = "200",
+	  .response = "Backup" },
+	{ .path = "/config/restore",
+	  .method = "post",
+	  .id = "config.restore",
+	  .tag = "config",
+	  .summary = "Check a backup entirely, then apply its configuration "
+		     "as one new version (admin)",
+	  .status = "200",
+	  .response = "Committed",
+	  .request = "Backup" },
 	{ .path = "/events",
 	  .method = "get",
 	  .id = "events.list",
@@ -354,6 +371,10 @@ static void schemas(json_t *s)
 		"minimum", 1, "required", "version"));
 	json_object_set_new(s, "Committed", obj("{\"version\": " I ", \"changed\": {\"type\": \"boolean\"}"
 		", \"changes\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}}}"));
+	json_object_set_new(s, "Backup", obj("{\"format\": " S ", \"version\": " I
+		", \"current\": " I ", \"created\": " I ", \"config\": {\"type\": \"object\"}"
+		", \"history\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}}"
+		", \"sha256\": " S "}"));
 	json_object_set_new(s, "Confirmed", obj("{\"version\": " I "}"));
 	json_object_set_new(s, "EventList", list_of("{\"seq\": " I ", \"time\": {\"type\": \"number\"}"
 		", \"severity\": " S ", \"plugin\": " S ", \"object\": " S ", \"message\": " S "}"));

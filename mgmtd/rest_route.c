@@ -109,6 +109,10 @@ static bool route_fixed(char seg[][REST_KEY_MAX], int n,
 		set(rt, RT_ROLLBACK, REST_POST);
 	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "confirm"))
 		set(rt, RT_CONFIRM, REST_POST);
+	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "backup"))
+		set(rt, RT_BACKUP, READ);
+	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "restore"))
+		set(rt, RT_RESTORE, REST_POST);
 	else if (n == 1 && !strcmp(a, "events"))
 		set(rt, RT_EVENTS, READ);
 	else if (n == 2 && !strcmp(a, "events") && !strcmp(b, "stream"))
