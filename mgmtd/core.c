@@ -12,6 +12,9 @@
 #include "core.h"
 #include "fileutil.h"
 #include "log.h"
+#ifdef HAVE_LIBRRD
+#include "metrics.h"
+#endif
 #include "plugin_loader.h"
 #include "state.h"
 #include "tree.h"
@@ -132,6 +135,20 @@ int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
 	plugin_load_all(c);
 	if (!(flags & CORE_CHECK_ONLY))
 		plugin_init_all(c);
+#ifdef HAVE_LIBRRD
+	if (!(flags & CORE_CHECK_ONLY) && dc->metrics) {
+		char dir[PATH_MAX];
+		int mrc;
+
+		snprintf(dir, sizeof(dir), "%s/metrics", dc->state_dir);
+		/* Metrics are not worth refusing to start for. */
+		if ((mrc = metrics_open(dir, dc->collect_interval ?
+					      dc->collect_interval : 10,
+					&c->metrics)) < 0)
+			log_warn("mgmtd", "metrics off: cannot open %s: %s",
+				 dir, strerror(-mrc));
+	}
+#endif
 	*out = c;
 	return 0;
 fail:
@@ -148,6 +165,9 @@ void core_free(struct core *c)
 	snapshot_unref(c->published);
 	json_decref(c->running);
 	json_decref(c->state);
+#ifdef HAVE_LIBRRD
+	metrics_close(c->metrics);
+#endif
 	store_close(c->store);
 	if (c->events)
 		journal_close(c->events);
@@ -241,8 +261,23 @@ void core_collect(struct core *c)
 	pthread_mutex_lock(&c->txn_lock);
 	json_decref(c->state);
 	c->state = state;
+#ifdef HAVE_LIBRRD
+	/* Sampled outside the lock; state is only read, and held. */
+	if (c->metrics)
+		json_incref(state);
+#endif
 	core_publish(c);
 	pthread_mutex_unlock(&c->txn_lock);
+#ifdef HAVE_LIBRRD
+	if (c->metrics) {
+		int n = metrics_sample(c->metrics, &c->schema, state,
+				       (time_t)core_realtime());
+
+		if (n < 0)
+			log_warn("mgmtd", "metrics: %s", strerror(-n));
+		json_decref(state);
+	}
+#endif
 }
 
 void core_collect_changed(struct core *c, const bool *part)

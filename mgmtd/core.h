@@ -18,6 +18,7 @@
 #include "store.h"
 
 struct core;
+struct metrics;
 
 /* What the core keeps for each plugin; the plugin sees it as its ctx. */
 struct mgmtd_ctx {
@@ -70,6 +71,7 @@ struct core {
 	struct snapshot *published;
 	json_t *running;           /* the committed tree (writer side) */
 	json_t *state;             /* last collected state (writer side) */
+	struct metrics *metrics;   /* NULL: metrics off (mgmtd/metrics.h) */
 	struct confirm_pending confirm;
 	int64_t start_time;
 	struct core_listener listeners[CORE_MAX_LISTENERS];

@@ -18,6 +18,7 @@ static const char *const known_settings[] = {
 	"state_dir", "plugin_dir", "plugins_load", "pid_file",
 	"control_socket", "initial_config", "log_level", "debug",
 	"history_keep", "collect_interval", "journal", "plugins",
+	"metrics",
 	/* front ends' groups, each read by its own code */
 	"rest", "auth", "snmp",
 	NULL,
@@ -46,6 +47,20 @@ static int get_str(struct daemon_config *dc, const char *name,
 	}
 	*out = v ? strdup(v) : NULL;
 	return (v && !*out) ? -ENOMEM : 0;
+}
+
+static int get_bool(struct daemon_config *dc, const char *name, bool def,
+		    bool *out, char *msg, size_t len)
+{
+	config_setting_t *st = config_lookup(&dc->cfg, name);
+
+	*out = def;
+	if (!st)
+		return 0;
+	if (config_setting_type(st) != CONFIG_TYPE_BOOL)
+		return fail(msg, len, dc, st, "must be true or false");
+	*out = config_setting_get_bool(st) != 0;
+	return 0;
 }
 
 static int get_uint(struct daemon_config *dc, const char *name, unsigned def,
@@ -135,6 +150,7 @@ static int read_settings(struct daemon_config *dc, char *msg, size_t len)
 			   &dc->history_keep, msg, len)) < 0 ||
 	    (rc = get_uint(dc, "collect_interval", 10, 1, 86400,
 			   &dc->collect_interval, msg, len)) < 0 ||
+	    (rc = get_bool(dc, "metrics", true, &dc->metrics, msg, len)) < 0 ||
 	    (rc = get_uint(dc, "journal.events_capacity", 100000, 16,
 			   10000000, &dc->events_capacity, msg, len)) < 0 ||
 	    (rc = get_uint(dc, "journal.commands_capacity", 10000, 16,

@@ -20,6 +20,8 @@ struct daemon_config {
 	char *debug;           /* comma-separated debug tokens */
 	unsigned history_keep;
 	unsigned collect_interval; /* seconds */
+	bool metrics;          /* sample gauges and counters into RRD files
+				  (state_dir/metrics) when built with librrd */
 	unsigned events_capacity, commands_capacity;
 	config_t cfg;          /* kept for plugins.<name> settings */
 };

@@ -106,3 +106,14 @@ while read -r src size used avail target; do
 	assert_eq "$src" "$(get "$v.device")" "$target device"
 done < <(in_sandbox df -B1 --output=source,size,used,avail,target | tail -n +2)
 [ "$n" -gt 0 ] || log "no volume on a block device here: nothing compared"
+
+# Metrics (built with librrd, on by default): one RRD file per series of
+# every gauge and counter, created at the first collect.
+if grep -q '^#define HAVE_LIBRRD 1' "$MGMTD_BUILD/config.h" 2>/dev/null; then
+	log "metrics: RRD files per object"
+	m=$SANDBOX_DIR/state/metrics/status
+	for f in memory/_/total host/_/load_1 cpus/total/busy \
+		interfaces/lo/rx_bytes; do
+		[ -s "$m/$f.rrd" ] || fail "no metrics file $m/$f.rrd"
+	done
+fi
