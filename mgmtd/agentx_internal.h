@@ -27,6 +27,7 @@
 #include "core.h"
 #include "loop.h"
 #include "mib_map.h"
+#include "types.h"
 
 extern const char agentx_mgmtd_version[];
 
@@ -118,8 +119,6 @@ const struct ax_row *agentx_row_find(const struct agentx *ax,
 				     const struct ax_node *n, const oid *idx,
 				     size_t len);
 Netsnmp_Node_Handler agentx_handler;
-/* The text of a key value as the REST path carries it. */
-int agentx_key_text(json_t *v, char *buf, size_t len);
 /* Net-SNMP's ASN.1 type for a node's values. */
 u_char agentx_asn_type(const struct ax_node *n);
 

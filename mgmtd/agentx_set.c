@@ -96,7 +96,7 @@ static json_t *find_row(json_t *arr, const struct mgmtd_attr *key,
 	json_t *o;
 
 	json_array_foreach(arr, i, o) {
-		if (agentx_key_text(json_object_get(o, key->name), buf,
+		if (types_scalar_text(json_object_get(o, key->name), buf,
 				    sizeof(buf)) == 0 &&
 		    strcmp(buf, text) == 0) {
 			if (index)

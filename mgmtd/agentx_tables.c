@@ -212,19 +212,6 @@ static int row_cmp(const void *x, const void *y)
 	return oid32_cmp(a->idx, a->idx_len, b->idx, b->idx_len);
 }
 
-int agentx_key_text(json_t *v, char *buf, size_t len)
-{
-	if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (json_is_boolean(v))
-		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int row_add(struct ax_rowset *set, size_t *cap, const char *key,
 		   json_t *cfg, json_t *st)
 {
@@ -276,7 +263,7 @@ static int class_rows(struct ax_rowset *set, struct snapshot *s)
 	int rc = 0;
 
 	json_array_foreach(cfg, i, obj) {
-		if (agentx_key_text(json_object_get(obj, set->sc->key->name), key,
+		if (types_scalar_text(json_object_get(obj, set->sc->key->name), key,
 			     sizeof(key)) < 0)
 			continue;
 		json_object_set_new(seen, key, json_true());

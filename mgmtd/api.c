@@ -11,10 +11,8 @@
 #include "plugin_loader.h"
 #include "txn.h"
 
-json_t *api_problem(const struct mgmtd_err *err)
+json_t *api_error_list(const struct mgmtd_err *err)
 {
-	enum mgmtd_err_code code = err->count ? err->items[0].code
-					      : MGMTD_E_FAILED;
 	json_t *list = json_array();
 
 	for (unsigned i = 0; i < err->count; i++)
@@ -23,6 +21,15 @@ json_t *api_problem(const struct mgmtd_err *err)
 					err->items[i].path, "message",
 					err->items[i].message, "code",
 					err_code_name(err->items[i].code)));
+	return list;
+}
+
+json_t *api_problem(const struct mgmtd_err *err)
+{
+	enum mgmtd_err_code code = err->count ? err->items[0].code
+					      : MGMTD_E_FAILED;
+	json_t *list = api_error_list(err);
+
 	return json_pack("{s:b, s:i, s:s, s:o}", "ok", 0, "status",
 			 err_code_http_status(code), "title",
 			 code == MGMTD_E_INVALID || code == MGMTD_E_NOT_WRITABLE ||

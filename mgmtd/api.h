@@ -25,6 +25,10 @@ struct api_caller {
 json_t *api_handle(struct core *c, const struct api_caller *who,
 		   json_t *request);
 
+/* err's items as the "errors" list of a problem (RFC 9457): [{"path",
+ * "message", "code"}].  New reference. */
+json_t *api_error_list(const struct mgmtd_err *err);
+
 /* A problem response for err (status from the first error's code). */
 json_t *api_problem(const struct mgmtd_err *err);
 

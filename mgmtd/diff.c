@@ -6,6 +6,7 @@
 
 #include "diff.h"
 #include "tree.h"
+#include "types.h"
 
 #define PATH_LEN 512
 #define SUMMARY_ITEMS 3
@@ -60,12 +61,8 @@ static void diff_object(const struct schema_class *sc, const char *path,
 /* The key of a collection item as text. */
 static void key_text(json_t *item, const char *key, char *buf, size_t len)
 {
-	json_t *k = json_object_get(item, key);
-
-	if (json_is_integer(k))
-		snprintf(buf, len, "%lld", (long long)json_integer_value(k));
-	else
-		snprintf(buf, len, "%s", json_is_string(k) ? json_string_value(k) : "");
+	if (types_scalar_text(json_object_get(item, key), buf, len) < 0)
+		buf[0] = '\0';
 }
 
 static void diff_collection(const struct schema_class *sc, const char *cpath,

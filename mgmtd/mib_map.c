@@ -399,20 +399,6 @@ static int put_text(struct mib_value *out, const char *s, size_t n)
 	return 0;
 }
 
-/* The text of one canonical item of a list. */
-static int item_text(json_t *v, char *buf, size_t len)
-{
-	if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (json_is_boolean(v))
-		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int encode_list(json_t *v, struct mib_value *out)
 {
 	char item[4200];
@@ -424,7 +410,7 @@ static int encode_list(json_t *v, struct mib_value *out)
 		return -EINVAL;
 	json_array_foreach(v, i, x) {
 		size_t l;
-		if (item_text(x, item, sizeof(item)) < 0)
+		if (types_scalar_text(x, item, sizeof(item)) < 0)
 			return -EINVAL;
 		l = strlen(item);
 		if (n + l + (i > 0) > out->cap)

@@ -82,14 +82,8 @@ static json_t *with_errors(int status, json_t *errors)
 
 json_t *rest_problem_err(int status, const struct mgmtd_err *err)
 {
-	json_t *list = json_array();
+	json_t *list = api_error_list(err);
 
-	for (unsigned i = 0; i < err->count; i++)
-		json_array_append_new(
-			list, json_pack("{s:s, s:s, s:s}", "path",
-					err->items[i].path, "message",
-					err->items[i].message, "code",
-					err_code_name(err->items[i].code)));
 	if (!status)
 		status = err_code_http_status(err->count ? err->items[0].code
 							 : MGMTD_E_FAILED);

@@ -234,17 +234,27 @@ int txn_run_candidate(struct core *c, json_t *candidate,
 	return run_locked(c, cand, rq, res, err);
 }
 
+/* Run candidate, and arm the confirm timer when the request asks for one;
+ * txn_lock held. */
+static int run_confirmable(struct core *c, json_t *candidate,
+			   const struct txn_request *rq, struct txn_result *res,
+			   struct mgmtd_err *err)
+{
+	unsigned before = store_version(c->store);
+	int rc = txn_run_candidate(c, candidate, rq, res, err);
+
+	if (rc == 0 && res->changed && rq->confirm_timeout)
+		txn_confirm_arm(c, before, res->version, rq->confirm_timeout);
+	return rc;
+}
+
 int txn_commit(struct core *c, json_t *candidate, const struct txn_request *rq,
 	       struct txn_result *res, struct mgmtd_err *err)
 {
-	unsigned before;
 	int rc;
 
 	pthread_mutex_lock(&c->txn_lock);
-	before = store_version(c->store);
-	rc = txn_run_candidate(c, candidate, rq, res, err);
-	if (rc == 0 && res->changed && rq->confirm_timeout)
-		txn_confirm_arm(c, before, res->version, rq->confirm_timeout);
+	rc = run_confirmable(c, candidate, rq, res, err);
 	pthread_mutex_unlock(&c->txn_lock);
 	return rc;
 }
@@ -253,23 +263,19 @@ int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
 	     const struct txn_request *rq, struct txn_result *res,
 	     struct mgmtd_err *err)
 {
-	unsigned before;
 	json_t *tree;
 	int rc;
 
 	pthread_mutex_lock(&c->txn_lock);
 	*res = (struct txn_result){ .version = store_version(c->store) };
-	before = res->version;
 	tree = c->running ? json_deep_copy(c->running) : json_object();
 	if (!tree)
 		rc = -ENOMEM;
 	else if ((rc = edit(tree, arg, err)) == 0)
-		rc = txn_run_candidate(c, tree, rq, res, err);
+		rc = run_confirmable(c, tree, rq, res, err);
 	else
 		journal_result(c, rq, rq->what ? rq->what : "(edit)", rc, err,
 			       0);
-	if (rc == 0 && res->changed && rq->confirm_timeout)
-		txn_confirm_arm(c, before, res->version, rq->confirm_timeout);
 	pthread_mutex_unlock(&c->txn_lock);
 	json_decref(tree);
 	return rc;

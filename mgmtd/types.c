@@ -907,6 +907,19 @@ int types_normalize_scalar(const struct mgmtd_attr *a, json_t *in,
 	return rc;
 }
 
+int types_scalar_text(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /* NULL for a value outside enum mgmtd_type. */
 const char *types_name(enum mgmtd_type t)
 {

@@ -34,6 +34,11 @@ int types_canon_prefix(const char *s, char *out, size_t outlen);
 bool types_is_hostname(const char *s);
 bool types_is_abs_path(const char *s);
 
+/* The text of a scalar value (string as is, integer in decimal, "true" or
+ * "false"): keys in paths and OIDs, list items in SNMP.  -EINVAL for
+ * anything else. */
+int types_scalar_text(json_t *v, char *buf, size_t len);
+
 /* The name of a type as written in the schema ("ipv4", "size", ...). */
 const char *types_name(enum mgmtd_type t);
 

@@ -20,19 +20,12 @@
 
 #include "err.h"
 #include "fileutil.h"
+#include "loop.h"
 #include "mgmtd/plugin.h"
 
 #define CLEAN_ENV                                                            \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n" \
 	"LANG=C\nLC_ALL=C\n"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void pause_ms(long ms)
 {
@@ -259,10 +252,10 @@ START_TEST(test_timeout)
 	const char *const argv[] = { "sleep", "30", NULL };
 	struct mgmtd_exec_opts opts = { .timeout_ms = 300 };
 	struct mgmtd_exec_result res;
-	long long t0 = now_ms(), elapsed;
+	long long t0 = loop_now_ms(), elapsed;
 
 	run_ok(argv, &opts, &res);
-	elapsed = now_ms() - t0;
+	elapsed = loop_now_ms() - t0;
 	ck_assert(res.timed_out);
 	ck_assert_int_eq(res.status, 128 + SIGTERM);
 	ck_assert_int_ge(elapsed, 300);
@@ -275,9 +268,9 @@ END_TEST
  * group is gone; false if it is still there after 5 s. */
 static bool group_gone(pid_t pgid)
 {
-	long long deadline = now_ms() + 5000;
+	long long deadline = loop_now_ms() + 5000;
 
-	while (now_ms() < deadline) {
+	while (loop_now_ms() < deadline) {
 		while (waitpid(-pgid, NULL, WNOHANG) > 0)
 			;
 		if (kill(-pgid, 0) < 0 && errno == ESRCH)
@@ -300,13 +293,13 @@ START_TEST(test_timeout_kills_group)
 				     NULL };
 	struct mgmtd_exec_opts opts = { .timeout_ms = 300 };
 	struct mgmtd_exec_result res;
-	long long t0 = now_ms();
+	long long t0 = loop_now_ms();
 	pid_t pgid;
 
 	become_subreaper();
 	run_ok(argv, &opts, &res);
 	ck_assert(res.timed_out);
-	ck_assert_int_lt(now_ms() - t0, 1800);
+	ck_assert_int_lt(loop_now_ms() - t0, 1800);
 	pgid = (pid_t)atoi(res.out);
 	ck_assert_int_gt(pgid, 1);
 	ck_assert(group_gone(pgid));
@@ -326,13 +319,13 @@ START_TEST(test_timeout_kills_quiet_member)
 	};
 	struct mgmtd_exec_opts opts = { .timeout_ms = 300 };
 	struct mgmtd_exec_result res;
-	long long t0 = now_ms();
+	long long t0 = loop_now_ms();
 
 	become_subreaper();
 	run_ok(argv, &opts, &res);
 	ck_assert(res.timed_out);
 	ck_assert_int_eq(res.status, 128 + SIGTERM);
-	ck_assert_int_lt(now_ms() - t0, 1800);
+	ck_assert_int_lt(loop_now_ms() - t0, 1800);
 	ck_assert(group_gone((pid_t)atoi(res.out)));
 	mgmtd_exec_result_fini(&res);
 }
@@ -346,12 +339,12 @@ START_TEST(test_timeout_escalates)
 	};
 	struct mgmtd_exec_opts opts = { .timeout_ms = 200 };
 	struct mgmtd_exec_result res;
-	long long t0 = now_ms(), elapsed;
+	long long t0 = loop_now_ms(), elapsed;
 	pid_t pgid;
 
 	become_subreaper();
 	run_ok(argv, &opts, &res);
-	elapsed = now_ms() - t0;
+	elapsed = loop_now_ms() - t0;
 	ck_assert(res.timed_out);
 	ck_assert_int_eq(res.status, 128 + SIGKILL);
 	ck_assert_int_ge(elapsed, 2200);
