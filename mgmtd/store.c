@@ -134,6 +134,7 @@ int store_commit(struct store *s, json_t *tree, struct store_meta *meta)
 		goto out;
 	}
 	s->version = meta->version;
+	s->current_meta = *meta;
 	store_history_prune(s);
 out:
 	free(body);

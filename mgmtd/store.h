@@ -68,7 +68,8 @@ json_t *store_versions(struct store *s);
 int store_read_version(struct store *s, unsigned v, json_t **tree,
 		       struct store_meta *meta);
 
-/* Only the meta of version v (reads one line). */
+/* Only the meta of version v (reads one line; the current version's is
+ * kept in memory).  Callers serialise with commits (the core's txn_lock). */
 int store_read_version_meta(struct store *s, unsigned v,
 			    struct store_meta *meta);
 

@@ -257,7 +257,15 @@ int store_read_version(struct store *s, unsigned v, json_t **tree,
 int store_read_version_meta(struct store *s, unsigned v,
 			    struct store_meta *meta)
 {
+	int rc;
+
 	if (v == 0 || v > s->version)
 		return -ENOENT;
-	return read_meta(s, v, meta);
+	if (v == s->version && s->current_meta.version == v) {
+		*meta = s->current_meta;
+		return 0;
+	}
+	if ((rc = read_meta(s, v, meta)) == 0 && v == s->version)
+		s->current_meta = *meta;
+	return rc;
 }

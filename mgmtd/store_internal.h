@@ -12,6 +12,10 @@ struct store {
 	char *history;  /* <dir>/history */
 	unsigned keep;
 	unsigned version;
+	/* The current version's meta, so that publishing a snapshot (every
+	 * collect) does not read it from disk; valid when its version equals
+	 * version. */
+	struct store_meta current_meta;
 };
 
 /* The managed file's text for tree at version (owned, in *buf): header,
