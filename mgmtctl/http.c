@@ -159,6 +159,56 @@ void http_resp_fini(struct http_resp *r)
 	r->body = NULL;
 }
 
+/* A download: the body goes to a file when the answer is a success,
+ * into memory (a problem to parse) otherwise. */
+struct download {
+	CURL *curl;
+	FILE *out;
+	struct buf err;
+	size_t written;
+};
+
+static size_t download_chunk(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct download *d = arg;
+	long status = 0;
+
+	curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status >= 300)
+		return collect(ptr, size, n, &d->err);
+	if (fwrite(ptr, size, n, d->out) != n)
+		return 0;
+	d->written += size * n;
+	return size * n;
+}
+
+int http_download(struct http *h, const char *path, FILE *out,
+		  struct http_resp *r, size_t *written)
+{
+	struct curl_slist *hdrs = setup(h, "GET", path);
+	struct download d = { .curl = h->curl, .out = out };
+	CURLcode rc;
+
+	*r = (struct http_resp){ 0 };
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, download_chunk);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &d);
+	rc = curl_easy_perform(h->curl);
+	curl_slist_free_all(hdrs);
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	if (d.err.len)
+		r->body = json_loadb(d.err.data, d.err.len, 0, NULL);
+	free(d.err.data);
+	*written = d.written;
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "mgmtctl: GET %s%s: %s\n", h->o->url, path,
+			h->err[0] ? h->err : curl_easy_strerror(rc));
+		http_resp_fini(r);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Server-sent events: lines "event: X", "data: Y", blank line ends one. */
 struct sse {
 	struct buf line;

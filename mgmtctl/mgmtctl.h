@@ -64,5 +64,17 @@ void http_resp_fini(struct http_resp *r);
 typedef int (*http_event_cb)(const char *event, const char *data, void *arg);
 int http_stream(struct http *h, const char *path, http_event_cb cb,
 		void *arg);
+/* GET path into out when it succeeds (*written bytes); *r holds the
+ * status and, for a refusal, the problem.  0, or -EIO after saying why. */
+int http_download(struct http *h, const char *path, FILE *out,
+		  struct http_resp *r, size_t *written);
+/* logs_cmd.c: mgmtctl logs ... (REST only). */
+int rest_logs(struct http *h, const struct options *o, int argc,
+	      char **argv);
 /* text URL-encoded (a path segment or query value), new string. */
 char *http_escape(struct http *h, const char *text);
+
+/* metrics_cmd.c: mgmtctl metrics [ID [--start S] [--end E] [--cf CF]
+ * [--resolution N]]. */
+int metrics_cmd(const struct options *o, struct http *h, int argc,
+		char **argv);

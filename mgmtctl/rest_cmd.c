@@ -576,6 +576,8 @@ static int dispatch(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_history(c, cmd, argc, argv);
 	if (!strcmp(cmd, "events") || !strcmp(cmd, "commands"))
 		return cmd_journal(c, cmd, argc, argv);
+	if (!strcmp(cmd, "logs"))
+		return rest_logs(c->h, c->o, argc, argv);
 	if (!strcmp(cmd, "users") || !strcmp(cmd, "user") ||
 	    !strcmp(cmd, "passwd"))
 		return cmd_users(c, cmd, argc, argv);
@@ -593,6 +595,8 @@ static int dispatch(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_state(c);
 	if (!strcmp(cmd, "raw"))
 		return cmd_raw(c, argc, argv);
+	if (!strcmp(cmd, "metrics"))
+		return metrics_cmd(c->o, c->h, argc, argv);
 	if ((!strcmp(cmd, "backup") || !strcmp(cmd, "restore")) && argc == 1)
 		return cmd_backup(c, cmd, argv[0]);
 	if (!strcmp(cmd, "replace") && argc == 1) {

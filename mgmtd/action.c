@@ -81,6 +81,27 @@ static bool object_exists(struct core *c, const struct schema_class *sc,
 	       json_object_get(st, key);
 }
 
+/* An action changes live state (a service stopped, a reboot pending):
+ * publish the plugin's state now, so that a read right after the action
+ * sees it, rather than at the next collect. */
+static void refresh_state(struct core *c, const struct plugin_handle *h)
+{
+	bool *part = calloc(c->n_plugins, sizeof(*part));
+
+	if (!part)
+		return;
+	for (size_t i = 0; i < c->n_plugins; i++)
+		part[i] = c->plugins[i] == h;
+	core_collect_changed(c, part);
+	core_publish(c);
+	free(part);
+}
+
+const char *mgmtd_action_user(const struct mgmtd_ctx *ctx)
+{
+	return ctx->action_user;
+}
+
 int action_run(struct core *c, const struct txn_request *rq,
 	       const char *plugin, const char *cls, const char *key,
 	       const char *act, json_t *params, struct mgmtd_err *err)
@@ -109,13 +130,17 @@ int action_run(struct core *c, const struct txn_request *rq,
 		rc = mgmtd_err_add(err, MGMTD_E_FAILED, path, "out of memory");
 		goto out;
 	}
+	h->ctx.action_user = rq->user;
 	rc = h->desc->action(&h->ctx,
 			     tree_view_find(set, c->schema.n_plugins, plugin),
 			     cls, key, act, (const struct mgmtd_obj *)checked,
 			     err);
+	h->ctx.action_user = NULL;
 	if (rc < 0 && err->count == 0)
 		mgmtd_err_add(err, MGMTD_E_FAILED, path, "%s failed: %s", act,
 			      strerror(-rc));
+	if (rc == 0)
+		refresh_state(c, h);
 out:
 	if (rc < 0 && err->count)
 		snprintf(result, sizeof(result), "%s: %s",

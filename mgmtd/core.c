@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts.h"
 #include "core.h"
 #include "fileutil.h"
 #include "log.h"
+#include "logs.h"
 #ifdef HAVE_LIBRRD
 #include "metrics.h"
 #endif
@@ -112,6 +114,7 @@ static int open_journals(struct core *c)
 int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
 {
 	struct core *c = calloc(1, sizeof(*c));
+	char lmsg[256];
 	int rc;
 
 	if (!c)
@@ -132,6 +135,11 @@ int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
 		goto fail;
 	if ((rc = store_open(dc->state_dir, dc->history_keep, &c->store)) < 0)
 		goto fail;
+	/* Before the plugins: their init registers their daemons' logs. */
+	if ((rc = logs_new(dc, &c->logs, lmsg, sizeof(lmsg))) < 0) {
+		log_err("mgmtd", "%s: %s", dc->path, lmsg);
+		goto fail;
+	}
 	plugin_load_all(c);
 	if (!(flags & CORE_CHECK_ONLY))
 		plugin_init_all(c);
@@ -144,6 +152,7 @@ int core_new(struct daemon_config *dc, unsigned flags, struct core **out)
 		/* Metrics are not worth refusing to start for. */
 		if ((mrc = metrics_open(dir, dc->collect_interval ?
 					      dc->collect_interval : 10,
+					dc->metrics_rrdcached,
 					&c->metrics)) < 0)
 			log_warn("mgmtd", "metrics off: cannot open %s: %s",
 				 dir, strerror(-mrc));
@@ -161,6 +170,8 @@ void core_free(struct core *c)
 	if (!c)
 		return;
 	plugin_unload_all(c);
+	logs_free(c->logs);
+	alerts_core_free(c);
 	schema_fini(&c->schema);
 	snapshot_unref(c->published);
 	json_decref(c->running);
@@ -253,7 +264,16 @@ void core_collect(struct core *c)
 	/* Plugins may take their time: collect outside the lock, against the
 	 * published config, then publish under it. */
 	for (size_t i = 0; i < c->n_plugins; i++)
-		if (c->plugins[i]->desc->collect)
+		if (c->plugins[i]->desc->collect &&
+		    !alerts_core_owns(c->plugins[i]))
+			json_object_set_new(state, c->plugins[i]->desc->name,
+					    collect_one(c, c->plugins[i], set));
+	/* Alerts are judged on the state just collected; their plugin then
+	 * publishes what that decided. */
+	alerts_core_eval(c, snap ? snap->config : NULL, state);
+	for (size_t i = 0; i < c->n_plugins; i++)
+		if (c->plugins[i]->desc->collect &&
+		    alerts_core_owns(c->plugins[i]))
 			json_object_set_new(state, c->plugins[i]->desc->name,
 					    collect_one(c, c->plugins[i], set));
 	free(set);

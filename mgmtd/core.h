@@ -27,6 +27,7 @@ struct mgmtd_ctx {
 	const config_setting_t *settings; /* plugins.<name>, may be NULL */
 	char *state_dir;
 	void *priv;
+	const char *action_user; /* during an action callback: who asked */
 };
 
 struct plugin_handle {
@@ -72,6 +73,9 @@ struct core {
 	json_t *running;           /* the committed tree (writer side) */
 	json_t *state;             /* last collected state (writer side) */
 	struct metrics *metrics;   /* NULL: metrics off (mgmtd/metrics.h) */
+	struct logs *logs;         /* log sources (mgmtd/logs.h) */
+	struct alerts *alerts;     /* threshold alerts (mgmtd/alerts.h) */
+	json_t *alert_fixed;       /* the daemon config's rules, canonical */
 	struct confirm_pending confirm;
 	int64_t start_time;
 	struct core_listener listeners[CORE_MAX_LISTENERS];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "core.h"
 #include "err.h"
 #include "log.h"
@@ -82,7 +83,10 @@ int core_start(struct core *c, char *msg, size_t msglen)
 	bool commit;
 	int rc;
 
-	if ((rc = read_start_tree(c, &tree, &commit, &file, msg, msglen)) < 0)
+	/* The daemon config's alert rules first: API rules must not take
+	 * their names. */
+	if ((rc = alerts_core_load(c, msg, msglen)) < 0 ||
+	    (rc = read_start_tree(c, &tree, &commit, &file, msg, msglen)) < 0)
 		return rc;
 	rq.start = true;
 	rq.start_commit = commit;
@@ -143,6 +147,8 @@ int core_check_config(struct core *c, const char *path, char *msg,
 	bool commit;
 	int rc;
 
+	if ((rc = alerts_core_load(c, msg, msglen)) < 0)
+		return rc;
 	if (path)
 		rc = store_parse_file(path, &tree, NULL, NULL, msg, msglen);
 	else

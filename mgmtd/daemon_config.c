@@ -18,7 +18,11 @@ static const char *const known_settings[] = {
 	"state_dir", "plugin_dir", "plugins_load", "pid_file",
 	"control_socket", "initial_config", "log_level", "debug",
 	"history_keep", "collect_interval", "journal", "plugins",
-	"metrics",
+	"metrics", "metrics_rrdcached", "services",
+	/* threshold alert rules, read by alerts_core.c once plugins load */
+	"alerts",
+	/* the log sources' paths, read by logs.c */
+	"logs",
 	/* front ends' groups, each read by its own code */
 	"rest", "auth", "snmp",
 	NULL,
@@ -151,6 +155,8 @@ static int read_settings(struct daemon_config *dc, char *msg, size_t len)
 	    (rc = get_uint(dc, "collect_interval", 10, 1, 86400,
 			   &dc->collect_interval, msg, len)) < 0 ||
 	    (rc = get_bool(dc, "metrics", true, &dc->metrics, msg, len)) < 0 ||
+	    (rc = get_str(dc, "metrics_rrdcached", NULL,
+			  &dc->metrics_rrdcached, msg, len)) < 0 ||
 	    (rc = get_uint(dc, "journal.events_capacity", 100000, 16,
 			   10000000, &dc->events_capacity, msg, len)) < 0 ||
 	    (rc = get_uint(dc, "journal.commands_capacity", 10000, 16,
@@ -160,6 +166,13 @@ static int read_settings(struct daemon_config *dc, char *msg, size_t len)
 	if (log_level_parse(level, &dc->log_level) < 0)
 		rc = fail(msg, len, dc, config_lookup(&dc->cfg, "log_level"),
 			  "must be one of debug, info, notice, warning, error");
+	else if ((rc = get_str(dc, "services", "auto", &dc->services, msg,
+			       len)) == 0 &&
+		 strcmp(dc->services, "auto") != 0 &&
+		 strcmp(dc->services, "systemd") != 0 &&
+		 strcmp(dc->services, "children") != 0)
+		rc = fail(msg, len, dc, config_lookup(&dc->cfg, "services"),
+			  "must be one of auto, systemd, children");
 out:
 	free(level);
 	return rc;
@@ -210,6 +223,8 @@ void daemon_config_free(struct daemon_config *dc)
 	free(dc->control_socket);
 	free(dc->initial_config);
 	free(dc->debug);
+	free(dc->services);
+	free(dc->metrics_rrdcached);
 	config_destroy(&dc->cfg);
 	free(dc);
 }

@@ -22,6 +22,11 @@ struct daemon_config {
 	unsigned collect_interval; /* seconds */
 	bool metrics;          /* sample gauges and counters into RRD files
 				  (state_dir/metrics) when built with librrd */
+	char *services;        /* who runs the plugins' daemons: "auto"
+				  (systemd when PID 1 is), "systemd" or
+				  "children" (mgmtd/service_systemd.c) */
+	char *metrics_rrdcached; /* "unix:/path" or "host:port"; NULL: write
+				    the RRD files directly */
 	unsigned events_capacity, commands_capacity;
 	config_t cfg;          /* kept for plugins.<name> settings */
 };

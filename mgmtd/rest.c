@@ -29,6 +29,11 @@ static const rest_handler handlers[] = {
 	[RT_COMMANDS] = rest_h_commands, [RT_CLASS] = rest_h_class,
 	[RT_OBJECT] = rest_h_object,	 [RT_ACTION] = rest_h_action,
 	[RT_BACKUP] = rest_h_backup,	 [RT_RESTORE] = rest_h_restore,
+	[RT_LOGS] = rest_h_logs,	 [RT_LOG] = rest_h_log,
+	[RT_LOG_FOLLOW] = rest_h_log_follow,
+	[RT_LOG_EXPORT] = rest_h_log_export,
+	[RT_METRICS] = rest_h_metrics,	 [RT_METRIC] = rest_h_metric,
+	[RT_METRICS_GRAPH] = rest_h_metrics_graph,
 };
 
 void rest_h_index(struct rest_req *rq)

@@ -25,13 +25,23 @@ enum auth_role rest_required_role(const struct rest_route *rt,
 	case RT_TOKEN:
 	case RT_BACKUP:  /* holds password hashes */
 	case RT_RESTORE:
+	case RT_LOG_EXPORT: /* every log, whole: a support case's */
 		return AUTH_ROLE_ADMIN;
+	case RT_LOGS:
+	case RT_LOG:
+	case RT_LOG_FOLLOW:
+		/* The system log names users, addresses, failed logins:
+		 * more than a monitor sees elsewhere. */
+		return AUTH_ROLE_OPERATOR;
 	case RT_USER:
 		/* PATCH: a user may change their own password; the handler
 		 * checks the rest. */
 		return method == REST_PATCH ? AUTH_ROLE_MONITOR
 					    : AUTH_ROLE_ADMIN;
 	case RT_SESSION:
+	case RT_METRICS: /* read only: any role sees the graphs */
+	case RT_METRICS_GRAPH:
+	case RT_METRIC:
 		return AUTH_ROLE_MONITOR;
 	case RT_ACTION:
 		return rt->act && (rt->act->flags & MGMTD_ACT_ADMIN)

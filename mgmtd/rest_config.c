@@ -6,7 +6,8 @@
  *     https = [ "0.0.0.0:8443" ];
  *     certificate = "/etc/mgmtd/tls.pem"; # key and certificate, PEM;
  *                                     #   default: generated self-signed
- *     document_root = "/usr/share/mgmtd/www"; # static files (the UI)
+ *     document_root = "/usr/share/mgmtd/www"; # static files (the UI);
+ *                                     #   default: make install's
  *     threads = 64; max_body = 1048576; max_streams = 8;
  *   };
  *   auth = { session_ttl = 1800; };
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon_config.h"
 #include "rest_internal.h"
@@ -196,6 +198,14 @@ int rest_settings_load(const struct daemon_config *dc, bool *present,
 	}
 	if (s->max_streams >= s->threads / 2)
 		s->max_streams = s->threads / 2;
+#ifdef WWWDIR
+	/* The UI that make install put next to the daemon. */
+	if (!s->document_root && access(WWWDIR "/index.html", R_OK) == 0 &&
+	    !(s->document_root = strdup(WWWDIR))) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+#endif
 	return 0;
 fail:
 	rest_settings_fini(s);

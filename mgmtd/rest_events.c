@@ -123,6 +123,45 @@ void rest_hub_shutdown(struct rest_hub *h)
 	pthread_mutex_unlock(&h->lock);
 }
 
+bool rest_hub_enter(struct rest_hub *h)
+{
+	bool ok;
+
+	pthread_mutex_lock(&h->lock);
+	ok = !h->stopping && h->streams < h->max_streams;
+	if (ok)
+		h->streams++;
+	pthread_mutex_unlock(&h->lock);
+	return ok;
+}
+
+void rest_hub_leave(struct rest_hub *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->streams--;
+	pthread_mutex_unlock(&h->lock);
+}
+
+bool rest_hub_wait(struct rest_hub *h, unsigned ms)
+{
+	struct timespec until;
+	bool on;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (!h->stopping)
+		pthread_cond_timedwait(&h->cond, &h->lock, &until);
+	on = !h->stopping;
+	pthread_mutex_unlock(&h->lock);
+	return on;
+}
+
 /* The core keeps the listener until it is freed, after the front ends
  * stop; so the hub lives as long as the core: freed by rest_stop only
  * when no listener can call it any more (see rest.c). */

@@ -118,12 +118,43 @@ void rest_h_rollback(struct rest_req *rq)
 	write_done(rq, call(rq, apirq));
 }
 
+/* GET /config/confirm: the change waiting for confirmation, if any, so
+ * that a client (the UI's banner) can show it and count down. */
+static void confirm_show(struct rest_req *rq)
+{
+	struct core *c = rq->rest->core;
+	struct confirm_pending p;
+	long long now = (long long)core_realtime();
+	json_t *o;
+
+	pthread_mutex_lock(&c->txn_lock);
+	p = c->confirm;
+	pthread_mutex_unlock(&c->txn_lock);
+	o = json_pack("{s:b}", "pending", p.active);
+	if (p.active) {
+		json_object_set_new(o, "version", json_integer(p.version));
+		json_object_set_new(o, "version_before",
+				    json_integer(p.version_before));
+		json_object_set_new(o, "deadline",
+				    json_integer((json_int_t)p.deadline));
+		json_object_set_new(o, "remaining",
+				    json_integer(p.deadline > now
+							 ? p.deadline - now
+							 : 0));
+	}
+	rest_send_json(rq, 200, o, NULL);
+}
+
 void rest_h_confirm(struct rest_req *rq)
 {
 	struct core *c = rq->rest->core;
 	unsigned version;
 	json_t *resp;
 
+	if (rq->method != REST_POST) {
+		confirm_show(rq);
+		return;
+	}
 	pthread_mutex_lock(&c->txn_lock);
 	version = c->confirm.version;
 	pthread_mutex_unlock(&c->txn_lock);

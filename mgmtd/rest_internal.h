@@ -57,6 +57,14 @@ enum rest_route_kind {
 	RT_ACTION,       /* /api/v1/<plugin>/<class>[/<key>]/<action> */
 	RT_BACKUP,       /* /api/v1/config/backup */
 	RT_RESTORE,      /* /api/v1/config/restore */
+	RT_LOGS,         /* /api/v1/logs */
+	RT_LOG,          /* /api/v1/logs/<name> (arg) */
+	RT_LOG_FOLLOW,   /* /api/v1/logs/<name>/follow (arg) */
+	RT_LOG_EXPORT,   /* /api/v1/logs/export */
+	RT_METRICS,      /* /api/v1/metrics */
+	RT_METRICS_GRAPH, /* /api/v1/metrics/graph.png (several series) */
+	RT_METRIC,       /* /api/v1/metrics/<plugin>/<class>/<key>/<attr>
+			    [/graph.png]: the handler parses the path */
 };
 
 struct rest_route {
@@ -115,6 +123,10 @@ json_t *rest_openapi_doc(const struct schema *s, const char *version);
 /* rest_openapi_fixed.c: the paths (into paths) and components (into
  * components) that no class derives. */
 void rest_openapi_fixed(json_t *paths, json_t *components);
+/* rest_logs_openapi.c: /logs, called by rest_openapi_fixed last. */
+void rest_openapi_logs(json_t *paths, json_t *components);
+/* rest_metrics.c: the paths of /metrics and their schemas. */
+void rest_openapi_metrics(json_t *paths, json_t *schemas);
 
 /* rest_config.c: the "rest" group of the daemon config. */
 #define REST_MAX_LISTEN 8
@@ -257,6 +269,13 @@ void rest_h_tokens(struct rest_req *rq);
 void rest_h_token(struct rest_req *rq);
 void rest_h_backup(struct rest_req *rq);  /* rest_backup.c */
 void rest_h_restore(struct rest_req *rq);
+void rest_h_logs(struct rest_req *rq);    /* rest_logs.c */
+void rest_h_log(struct rest_req *rq);
+void rest_h_log_follow(struct rest_req *rq);
+void rest_h_log_export(struct rest_req *rq); /* rest_logs_export.c */
+void rest_h_metrics(struct rest_req *rq); /* rest_metrics.c */
+void rest_h_metrics_graph(struct rest_req *rq);
+void rest_h_metric(struct rest_req *rq);
 
 /* rest_auth.c: who is asking, and may they. */
 /* Authenticate rq from its Authorization header or session cookie.  0 and
@@ -270,6 +289,12 @@ enum auth_role rest_required_role(const struct rest_route *rt,
 int rest_hub_new(struct core *c, unsigned max_streams, struct rest_hub **out);
 /* Wake every stream so that it ends (server stopping). */
 void rest_hub_shutdown(struct rest_hub *h);
+/* Other streams (log follow) share the hub's limit and stop: enter
+ * returns false when max_streams are open; wait sleeps up to ms (less
+ * when an event comes) and returns false once the server stops. */
+bool rest_hub_enter(struct rest_hub *h);
+void rest_hub_leave(struct rest_hub *h);
+bool rest_hub_wait(struct rest_hub *h, unsigned ms);
 void rest_hub_free(struct rest_hub *h);
 
 #endif

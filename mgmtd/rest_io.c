@@ -59,7 +59,12 @@ void rest_send_problem(struct rest_req *rq, json_t *problem)
 	char *text = json_dumps(problem, JSON_COMPACT);
 	char extra[128] = "";
 
-	if (status == 401)
+	/* A Basic challenge makes browsers prompt for a password, even for
+	 * a script's fetch: the UI (X-Requested-With) gets a Bearer one. */
+	if (status == 401 && rest_header(rq, "X-Requested-With"))
+		snprintf(extra, sizeof(extra),
+			 "WWW-Authenticate: Bearer realm=\"mgmtd\"\r\n");
+	else if (status == 401)
 		snprintf(extra, sizeof(extra),
 			 "WWW-Authenticate: Basic realm=\"mgmtd\", charset=\"UTF-8\"\r\n");
 	else if (status == 413)

@@ -156,6 +156,13 @@ static const struct fixed_op fixed_ops[] = {
 	  .request = "Rollback",
 	  .params = { "Summary" } },
 	{ .path = "/config/confirm",
+	  .method = "get",
+	  .id = "config.confirm.show",
+	  .tag = "config",
+	  .summary = "The change waiting for confirmation, if any",
+	  .status = "200",
+	  .response = "PendingConfirm" },
+	{ .path = "/config/confirm",
 	  .method = "post",
 	  .id = "config.confirm",
 	  .tag = "config",
@@ -376,6 +383,9 @@ static void schemas(json_t *s)
 		", \"history\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}}"
 		", \"sha256\": " S "}"));
 	json_object_set_new(s, "Confirmed", obj("{\"version\": " I "}"));
+	json_object_set_new(s, "PendingConfirm", obj("{\"pending\": {\"type\": \"boolean\"}"
+		", \"version\": " I ", \"version_before\": " I
+		", \"deadline\": " I ", \"remaining\": " I "}"));
 	json_object_set_new(s, "EventList", list_of("{\"seq\": " I ", \"time\": {\"type\": \"number\"}"
 		", \"severity\": " S ", \"plugin\": " S ", \"object\": " S ", \"message\": " S "}"));
 	json_object_set_new(s, "CommandList", list_of("{\"seq\": " I ", \"time\": {\"type\": \"number\"}"
@@ -400,6 +410,7 @@ void rest_openapi_fixed(json_t *paths, json_t *components)
 		json_object_set_new(item, f->method, fixed_operation(f));
 	}
 	schemas(sch);
+	rest_openapi_metrics(paths, sch);
 	json_object_set_new(components, "parameters", parameters());
 	json_object_set_new(components, "headers", json_pack(
 		"{s:{s:s, s:{s:s}}}", "ETag", "description",
@@ -415,4 +426,5 @@ void rest_openapi_fixed(json_t *paths, json_t *components)
 		"http", "scheme", "bearer", "session", "type", "apiKey", "in",
 		"cookie", "name", REST_SESSION_COOKIE, "description",
 		"writes with a session also need the X-CSRF-Token header"));
+	rest_openapi_logs(paths, components);
 }

@@ -77,6 +77,25 @@ static void copy_arg(struct rest_route *rt, const char *text)
 	snprintf(rt->arg, sizeof(rt->arg), "%s", text);
 }
 
+/* /logs, /logs/export, /logs/<name>, /logs/<name>/follow. */
+static bool route_logs(char seg[][REST_KEY_MAX], int n,
+		       struct rest_route *rt)
+{
+	if (n == 1)
+		set(rt, RT_LOGS, READ);
+	else if (n == 2 && !strcmp(seg[1], "export"))
+		set(rt, RT_LOG_EXPORT, REST_GET);
+	else if (n == 2)
+		set(rt, RT_LOG, READ);
+	else if (n == 3 && !strcmp(seg[2], "follow"))
+		set(rt, RT_LOG_FOLLOW, REST_GET);
+	else
+		return false;
+	if (n >= 2)
+		copy_arg(rt, seg[1]);
+	return true;
+}
+
 /* Everything under /api/v1 that is not a plugin. */
 static bool route_fixed(char seg[][REST_KEY_MAX], int n,
 			struct rest_route *rt)
@@ -108,7 +127,7 @@ static bool route_fixed(char seg[][REST_KEY_MAX], int n,
 	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "rollback"))
 		set(rt, RT_ROLLBACK, REST_POST);
 	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "confirm"))
-		set(rt, RT_CONFIRM, REST_POST);
+		set(rt, RT_CONFIRM, READ | REST_POST);
 	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "backup"))
 		set(rt, RT_BACKUP, READ);
 	else if (n == 2 && !strcmp(a, "config") && !strcmp(b, "restore"))
@@ -119,6 +138,8 @@ static bool route_fixed(char seg[][REST_KEY_MAX], int n,
 		set(rt, RT_STREAM, REST_GET);
 	else if (n == 1 && !strcmp(a, "commands"))
 		set(rt, RT_COMMANDS, READ);
+	else if (!strcmp(a, "logs"))
+		return route_logs(seg, n, rt);
 	else
 		return false;
 	if (n == 3)
@@ -191,6 +212,24 @@ static void route_plugin(const struct schema *s, char seg[][REST_KEY_MAX],
 	}
 }
 
+/* /metrics...: a series' key may hold slashes (a mount point), so the
+ * handler takes the path apart itself (rest_metrics.c). */
+static bool route_metrics(const char *p, struct rest_route *rt)
+{
+	if (strncmp(p, "/metrics", 8) != 0 || (p[8] && p[8] != '/'))
+		return false;
+	p += 8;
+	while (*p == '/')
+		p++;
+	if (!*p)
+		set(rt, RT_METRICS, READ);
+	else if (!strcmp(p, "graph.png") || !strcmp(p, "graph.png/"))
+		set(rt, RT_METRICS_GRAPH, READ);
+	else
+		set(rt, RT_METRIC, READ);
+	return true;
+}
+
 void rest_route_parse(const struct schema *s, const char *path,
 		      unsigned method, struct rest_route *rt)
 {
@@ -201,6 +240,8 @@ void rest_route_parse(const struct schema *s, const char *path,
 	*rt = (struct rest_route){ .kind = RT_NONE };
 	if (strncmp(path, REST_PREFIX, plen) != 0 ||
 	    (path[plen] != '\0' && path[plen] != '/'))
+		return;
+	if (route_metrics(path + plen, rt))
 		return;
 	if ((n = split(path + plen, seg)) < 0)
 		return;

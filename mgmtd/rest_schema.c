@@ -46,6 +46,12 @@ json_t *rest_attr_doc(const struct mgmtd_attr *a)
 	if (a->snmp_column)
 		json_object_set_new(o, "snmp_column",
 				    json_integer(a->snmp_column));
+	/* UI hints: how a form lays the attribute out. */
+	json_object_set_new(o, "advanced",
+			    json_boolean(a->flags & MGMTD_A_ADVANCED));
+	set_str(o, "ui_group", a->ui_group);
+	if (a->ui_order)
+		json_object_set_new(o, "ui_order", json_integer(a->ui_order));
 	return o;
 }
 
@@ -78,6 +84,7 @@ static json_t *class_doc(const struct schema_plugin *sp,
 			 const struct schema_class *sc)
 {
 	const struct mgmtd_class *c = sc->cls;
+	const char *area = c->ui_area;
 	json_t *o = json_pack(
 		"{s:s, s:s, s:s, s:s+++, s:b, s:o, s:o}", "name", c->name,
 		"kind", c->kind == MGMTD_SINGLETON ? "singleton" : "collection",
@@ -91,6 +98,10 @@ static json_t *class_doc(const struct schema_plugin *sp,
 	if (c->max_objects)
 		json_object_set_new(o, "max_objects",
 				    json_integer(c->max_objects));
+	/* Where the UI's navigation places the class. */
+	if (!area)
+		area = sp->desc->ui_area ? sp->desc->ui_area : "system";
+	json_object_set_new(o, "ui_area", json_string(area));
 	return o;
 }
 
@@ -106,11 +117,15 @@ json_t *rest_schema_doc(const struct schema *s)
 					      class_doc(sp, &sp->classes[j]));
 		json_array_append_new(
 			plugins,
-			json_pack("{s:s, s:s, s:s, s:o}", "name", sp->name,
-				  "version", sp->desc->version ? sp->desc->version : "",
+			json_pack("{s:s, s:s, s:s, s:s, s:o}", "name",
+				  sp->name, "version",
+				  sp->desc->version ? sp->desc->version : "",
 				  "description",
 				  sp->desc->description ? sp->desc->description
 							: "",
+				  "ui_area",
+				  sp->desc->ui_area ? sp->desc->ui_area
+						    : "system",
 				  "classes", classes));
 	}
 	return json_pack("{s:s, s:o}", "api", REST_PREFIX, "plugins", plugins);

@@ -1,4 +1,7 @@
-/* Service supervision: daemons that plugins run as children of mgmtd.
+/* Service supervision: daemons that plugins run as children of mgmtd,
+ * or as systemd units when PID 1 is systemd (mgmtd/service_systemd.c;
+ * the daemon config's "services" picks).  This file owns the service
+ * object and the registry for both, and is the children branch.
  *
  * Each service has one supervisor thread that alone spawns, signals and
  * reaps its daemon.  It sleeps in poll(2) on a pidfd (the daemon exited)
@@ -32,6 +35,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "service_systemd.h"
 
 #define SVC_STOP_TIMEOUT_MS 10000u
 #define SVC_BACKOFF_MIN_MS 500u
@@ -77,6 +81,8 @@ struct mgmtd_service {
 	unsigned n_exits;
 	bool flapping;
 	bool helpers_pending; /* stopped: its helpers are to be stopped */
+
+	struct svc_sd *sd; /* under systemd: that branch does it all */
 };
 
 static int64_t mono_ms(void)
@@ -348,6 +354,14 @@ static void stop_leftover(const struct mgmtd_service *s)
 		stop_by_pid_file(s, s->pid_file, "a leftover instance");
 }
 
+void svc_stop_leftover_except(const struct mgmtd_service *s, int keep)
+{
+	pid_t pid = read_pid_file(s->pid_file);
+
+	if (pid > 0 && pid != keep)
+		stop_leftover(s);
+}
+
 /* Spawn, as asked or after a back-off. */
 static void start_now(struct mgmtd_service *s, int64_t now)
 {
@@ -475,16 +489,18 @@ static int request(struct mgmtd_service *s, bool want_run)
 
 int mgmtd_service_start(struct mgmtd_service *s)
 {
-	return request(s, true);
+	return s->sd ? svc_sd_start(s->sd) : request(s, true);
 }
 
 int mgmtd_service_stop(struct mgmtd_service *s)
 {
-	return request(s, false);
+	return s->sd ? svc_sd_stop(s->sd) : request(s, false);
 }
 
 int mgmtd_service_restart(struct mgmtd_service *s)
 {
+	if (s->sd)
+		return svc_sd_restart(s->sd);
 	int rc = request(s, false);
 
 	return rc < 0 ? rc : request(s, true);
@@ -494,6 +510,8 @@ int mgmtd_service_signal(struct mgmtd_service *s, int sig)
 {
 	int rc = 0;
 
+	if (s->sd)
+		return svc_sd_signal(s->sd, sig);
 	pthread_mutex_lock(&s->lock);
 	/* Through the pidfd: the pid cannot have been reused meanwhile
 	 * (nor without one: the child is not reaped before the lock). */
@@ -509,6 +527,10 @@ int mgmtd_service_signal(struct mgmtd_service *s, int sig)
 void mgmtd_service_status(struct mgmtd_service *s,
 			  struct mgmtd_service_status *st)
 {
+	if (s->sd) {
+		svc_sd_status(s->sd, st);
+		return;
+	}
 	pthread_mutex_lock(&s->lock);
 	*st = (struct mgmtd_service_status){
 		.state = s->state,
@@ -652,6 +674,26 @@ int mgmtd_services_control(const struct mgmtd_ctx *ctx, const char *name,
 	return rc;
 }
 
+/* Hand the service to systemd (mgmtd/service_systemd.c). */
+static int systemd_branch(struct mgmtd_service *s)
+{
+	unsigned restart_ms = s->backoff_min_ms;
+	struct svc_sd_unit u;
+
+	if (restart_ms < SVC_SD_MIN_RESTART_MS)
+		restart_ms = SVC_SD_MIN_RESTART_MS;
+	u = (struct svc_sd_unit){
+		.name = s->name,
+		.plugin = s->ctx ? mgmtd_ctx_name(s->ctx) : NULL,
+		.argv = (const char *const *)s->argv,
+		.log_file = s->log_file,
+		.pid_file = s->pid_file,
+		.restart_ms = restart_ms,
+		.stop_timeout_ms = s->stop_timeout_ms,
+	};
+	return svc_sd_new(s, s->ctx, &u, &s->sd);
+}
+
 int mgmtd_service_new(struct mgmtd_ctx *ctx,
 		      const struct mgmtd_service_spec *spec,
 		      struct mgmtd_service **out)
@@ -703,6 +745,15 @@ int mgmtd_service_new(struct mgmtd_ctx *ctx,
 	if (s->backoff_max_ms < s->backoff_min_ms)
 		s->backoff_max_ms = s->backoff_min_ms;
 	s->stable_ms = spec->stable_ms ? spec->stable_ms : SVC_STABLE_MS;
+	if (svc_manager_choose(s->core) == SVC_MGR_SYSTEMD) {
+		if ((rc = systemd_branch(s)) < 0) {
+			registry_remove(s);
+			svc_free_fields(s);
+			return rc;
+		}
+		*out = s;
+		return 0;
+	}
 	if ((rc = pthread_create(&s->thread, NULL, supervise, s)) != 0) {
 		registry_remove(s);
 		svc_free_fields(s);
@@ -720,6 +771,11 @@ void mgmtd_service_free(struct mgmtd_service *s)
 	if (!s)
 		return;
 	registry_remove(s);
+	if (s->sd) {
+		svc_sd_free(s->sd);
+		svc_free_fields(s);
+		return;
+	}
 	mgmtd_service_stop(s);
 	pthread_mutex_lock(&s->lock);
 	s->quit = true;

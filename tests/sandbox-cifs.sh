@@ -32,6 +32,7 @@ cifs_plugins_of() {
 	for p in ${1//,/ }; do
 		case $p in
 		cifs | samba) printf '%s\n' accounts cifs system ;;
+		time) printf '%s\n' system ;;
 		*) printf '%s\n' "$p" ;;
 		esac
 	done | awk 'NF && !seen[$0]++'

@@ -253,6 +253,7 @@ const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.description = "Local users and groups (passwd, shadow, group, "
 		       "Samba passdb)",
 	.mib_arc = 2,
+	.ui_area = "system",
 	.classes = acct_classes,
 	.init = acct_init,
 	.shutdown = acct_shutdown,

@@ -209,6 +209,7 @@ const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.version = "1.0",
 	.description = "Host name, resolver configuration and static hosts",
 	.mib_arc = 1,
+	.ui_area = "network",
 	.classes = dns_classes,
 	.init = dns_init,
 	.shutdown = dns_shutdown,

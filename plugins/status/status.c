@@ -125,16 +125,20 @@ static const struct mgmtd_attr volume_attrs[] = {
 	{ .name = NULL },
 };
 
-#define CLS(n, k, t, d, a)                                                  \
+/* ar: the UI's navigation area (NULL: the plugin's, "system"). */
+#define CLS(n, k, t, d, a, ar)                                              \
 	static const struct mgmtd_class n##_class = {                       \
 		.name = #n, .kind = k, .snmp_table = t, .description = d,  \
-		.attrs = a }
-CLS(host, MGMTD_SINGLETON, 1, "Uptime and load", host_attrs);
-CLS(memory, MGMTD_SINGLETON, 2, "Memory and swap", memory_attrs);
-CLS(cpus, MGMTD_COLLECTION, 3, "CPU utilisation, all and each", cpu_attrs);
-CLS(interfaces, MGMTD_COLLECTION, 4, "Network interfaces", if_attrs);
-CLS(disks, MGMTD_COLLECTION, 5, "Block devices' I/O", disk_attrs);
-CLS(volumes, MGMTD_COLLECTION, 6, "Mounted volumes' usage", volume_attrs);
+		.attrs = a, .ui_area = ar }
+CLS(host, MGMTD_SINGLETON, 1, "Uptime and load", host_attrs, NULL);
+CLS(memory, MGMTD_SINGLETON, 2, "Memory and swap", memory_attrs, NULL);
+CLS(cpus, MGMTD_COLLECTION, 3, "CPU utilisation, all and each", cpu_attrs,
+    NULL);
+CLS(interfaces, MGMTD_COLLECTION, 4, "Network interfaces", if_attrs,
+    "network");
+CLS(disks, MGMTD_COLLECTION, 5, "Block devices' I/O", disk_attrs, "storage");
+CLS(volumes, MGMTD_COLLECTION, 6, "Mounted volumes' usage", volume_attrs,
+    "storage");
 
 static const struct mgmtd_class *const status_classes[] = {
 	&host_class,	   &memory_class, &cpus_class, &interfaces_class,
@@ -515,6 +519,7 @@ const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.version = "1.0",
 	.description = "How the box is doing: CPU, memory, network, disks",
 	.mib_arc = 7,
+	.ui_area = "system",
 	.classes = status_classes,
 	.init = status_init,
 	.shutdown = status_shutdown,

@@ -1,17 +1,20 @@
-/* System plugin: the services that plugins run (smbd, and later
- * ganesha.nfsd, haproxy, ...), as one state-only table with start, stop
- * and restart, whichever plugin runs each.  The services themselves live
- * in the core (mgmtd_service_*); this plugin only publishes them. */
+/* System plugin: the descriptor, and the services that plugins run
+ * (smbd, and later ganesha.nfsd, haproxy, ...), as one state-only table
+ * with start, stop and restart, whichever plugin runs each.  The services
+ * themselves live in the core (mgmtd_service_*); this plugin only
+ * publishes them.  Time and NTP (system_time.c) and reboot and shutdown
+ * (system_power.c) have files of their own. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "mgmtd/plugin.h"
 
-#define SYS_CLS_SERVICES "services"
+#include "system.h"
 
 static const char *const sys_states[] = { "stopped", "running",
 					  "restarting", NULL };
@@ -57,6 +60,8 @@ static const struct mgmtd_class sys_services_class = {
 
 static const struct mgmtd_class *const sys_classes[] = {
 	&sys_services_class,
+	&sys_time_class,
+	&sys_power_class,
 	NULL,
 };
 
@@ -88,7 +93,11 @@ static void put_service(void *arg, const char *plugin, const char *name,
 static int sys_collect(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
 		       struct mgmtd_state *st)
 {
+	struct sys_priv *p = mgmtd_ctx_priv(ctx);
+
 	mgmtd_services_foreach(ctx, put_service, st);
+	sys_time_collect(ctx, p, st);
+	sys_power_collect(p, st);
 	return 0;
 }
 
@@ -97,8 +106,12 @@ static int sys_action(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
 		      const struct mgmtd_obj *params, struct mgmtd_err *err)
 {
 	char path[MGMTD_ERR_PATH_LEN];
-	int rc = key ? mgmtd_services_control(ctx, key, act) : -ENOENT;
+	int rc;
 
+	if (strcmp(cls, SYS_CLS_POWER) == 0)
+		return sys_power_action(ctx, mgmtd_ctx_priv(ctx), act, params,
+					err);
+	rc = key ? mgmtd_services_control(ctx, key, act) : -ENOENT;
 	snprintf(path, sizeof(path), "system.services[%s]", key ? key : "");
 	if (rc == -ENOENT)
 		return mgmtd_err_add(err, MGMTD_E_NOT_FOUND, path,
@@ -110,13 +123,47 @@ static int sys_action(struct mgmtd_ctx *ctx, const struct mgmtd_tree *run,
 	return 0;
 }
 
+static void sys_shutdown(struct mgmtd_ctx *ctx)
+{
+	struct sys_priv *p = mgmtd_ctx_priv(ctx);
+
+	if (!p)
+		return;
+	sys_power_shutdown(p);
+	sys_time_shutdown(ctx, p);
+	free(p);
+	mgmtd_ctx_set_priv(ctx, NULL);
+}
+
+static int sys_init(struct mgmtd_ctx *ctx)
+{
+	struct sys_priv *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	mgmtd_ctx_set_priv(ctx, p);
+	if ((rc = sys_time_init(ctx, p)) < 0 ||
+	    (rc = sys_power_init(ctx, p)) < 0)
+		sys_shutdown(ctx);
+	return rc;
+}
+
 const struct mgmtd_plugin MGMTD_PLUGIN_SYMBOL = {
 	.abi = MGMTD_PLUGIN_ABI,
 	.name = "system",
 	.version = "1.0",
-	.description = "Services that plugins run, under mgmtd's supervisor",
+	.description = "Services that plugins run, under mgmtd's supervisor; "
+		       "time, time zone and NTP; reboot and shutdown",
 	.mib_arc = 4,
+	.ui_area = "system",
 	.classes = sys_classes,
+	.init = sys_init,
+	.shutdown = sys_shutdown,
+	.validate = sys_time_validate,
+	.prepare = sys_time_prepare,
+	.abort = sys_time_abort,
+	.apply = sys_time_apply,
 	.collect = sys_collect,
 	.action = sys_action,
 };

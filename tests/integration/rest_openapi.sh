@@ -37,6 +37,7 @@ jq -e '.components.schemas["dns.settings"].properties.current_hostname.readOnly 
 log "every plain GET path it lists answers 200"
 while read -r p; do
 	[ "$p" != /api/v1/events/stream ] || continue
+	[ "$p" != /api/v1/metrics/graph.png ] || continue # needs ?series=
 	expect 200 GET "$p" >/dev/null
 done < <(jq -r '.paths | to_entries[] | select(.value.get and (.key | test("[{]") | not)) | .key' "$TEST_TMP/openapi.json")
 log "ok"

@@ -107,13 +107,16 @@ while read -r src size used avail target; do
 done < <(in_sandbox df -B1 --output=source,size,used,avail,target | tail -n +2)
 [ "$n" -gt 0 ] || log "no volume on a block device here: nothing compared"
 
-# Metrics (built with librrd, on by default): one RRD file per series of
-# every gauge and counter, created at the first collect.
+# Metrics (built with librrd, on by default): one RRD file per object,
+# one data source per gauge or counter, created at the first collect.
 if grep -q '^#define HAVE_LIBRRD 1' "$MGMTD_BUILD/config.h" 2>/dev/null; then
 	log "metrics: RRD files per object"
 	m=$SANDBOX_DIR/state/metrics/status
-	for f in memory/_/total host/_/load_1 cpus/total/busy \
-		interfaces/lo/rx_bytes; do
-		[ -s "$m/$f.rrd" ] || fail "no metrics file $m/$f.rrd"
+	for f in memory/_:total host/_:load_1 cpus/total:busy \
+		interfaces/lo:rx_bytes; do
+		rrd=$m/${f%%:*}.rrd
+		[ -s "$rrd" ] || fail "no metrics file $rrd"
+		rrdtool info "$rrd" | qgrep "^ds\[${f#*:}\]\.type" ||
+			fail "$rrd has no data source ${f#*:}"
 	done
 fi

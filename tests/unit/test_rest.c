@@ -120,6 +120,22 @@ START_TEST(roles)
 	ck_assert_int_eq(rest_required_role(&rt, REST_DELETE), AUTH_ROLE_ADMIN);
 	rt = route("/api/v1/config/rollback", REST_POST);
 	ck_assert_int_eq(rest_required_role(&rt, REST_POST), AUTH_ROLE_OPERATOR);
+	/* Logs: operators read (the system log says much), admins export. */
+	rt = route("/api/v1/logs", REST_GET);
+	ck_assert_int_eq(rt.kind, RT_LOGS);
+	ck_assert_int_eq(rest_required_role(&rt, REST_GET), AUTH_ROLE_OPERATOR);
+	rt = route("/api/v1/logs/smbd", REST_GET);
+	ck_assert_int_eq(rt.kind, RT_LOG);
+	ck_assert_str_eq(rt.arg, "smbd");
+	ck_assert_int_eq(rest_required_role(&rt, REST_GET), AUTH_ROLE_OPERATOR);
+	rt = route("/api/v1/logs/smbd/follow", REST_GET);
+	ck_assert_int_eq(rt.kind, RT_LOG_FOLLOW);
+	ck_assert_str_eq(rt.arg, "smbd");
+	ck_assert_int_eq(rest_required_role(&rt, REST_GET), AUTH_ROLE_OPERATOR);
+	rt = route("/api/v1/logs/export", REST_GET);
+	ck_assert_int_eq(rt.kind, RT_LOG_EXPORT);
+	ck_assert_int_eq(rest_required_role(&rt, REST_GET), AUTH_ROLE_ADMIN);
+	ck_assert_int_eq(route("/api/v1/logs/smbd/nope", REST_GET).kind, RT_NONE);
 	/* An admin-only action. */
 	{
 		static const struct mgmtd_action act = {

@@ -62,6 +62,7 @@ enum mgmtd_attr_flag {
 	MGMTD_A_PASSWORD = 1u << 7, /* a MGMTD_T_SECRET that is a password:
 				       stored hashed, never in clear text
 				       (see mgmtd_password_crypt) */
+	MGMTD_A_ADVANCED = 1u << 8, /* UI hint: shown only on demand */
 };
 
 struct mgmtd_attr {
@@ -76,6 +77,11 @@ struct mgmtd_attr {
 	const char *const *enum_values; /* NULL-terminated, for MGMTD_T_ENUM */
 	const char *default_value; /* textual, parsed like input; NULL: none */
 	unsigned max_items;      /* for MGMTD_A_LIST; 0: unbounded */
+	/* UI hints (the browser UI has no per-plugin code): a form groups
+	 * attributes by ui_group (NULL: the first, unnamed group) and
+	 * orders them by ui_order, then by declaration. */
+	const char *ui_group;
+	int ui_order;
 };
 
 /* An operation on an object that is not a config change: restart a
@@ -109,6 +115,7 @@ struct mgmtd_class {
 	unsigned max_objects;    /* collections; 0: unbounded */
 	const struct mgmtd_action *actions; /* NULL, or terminated by a NULL
 					       name */
+	const char *ui_area;     /* UI hint: overrides the plugin's */
 };
 
 /* ------------------------------------------------------------------ */
@@ -237,6 +244,10 @@ int64_t mgmtd_ctx_setting_int(const struct mgmtd_ctx *ctx, const char *key,
 /* The state directory the plugin may use for its own files:
  * <state_dir>/<plugin name>, created by the core before init. */
 const char *mgmtd_ctx_state_dir(const struct mgmtd_ctx *ctx);
+/* In the action callback: the user who asked for it (the command
+ * journal's user, "mgmtd" for the daemon); NULL elsewhere.  Borrowed for
+ * the duration of the call. */
+const char *mgmtd_action_user(const struct mgmtd_ctx *ctx);
 /* Private data, owned by the plugin (freed in its shutdown). */
 void mgmtd_ctx_set_priv(struct mgmtd_ctx *ctx, void *priv);
 void *mgmtd_ctx_priv(const struct mgmtd_ctx *ctx);
@@ -259,6 +270,13 @@ void mgmtd_log(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
  * sent as a notification).  object may be NULL. */
 void mgmtd_event(const struct mgmtd_ctx *ctx, enum mgmtd_severity sev,
 		 const char *object, const char *fmt, ...) MGMTD_PRINTF(4, 5);
+/* Declare the log file of a daemon the plugin runs, so that it is shown
+ * (REST /logs/<name>, mgmtctl logs) and exported.  name: 1-63 of
+ * [a-z0-9_.-], unique among all plugins ("smbd"); path absolute, need
+ * not exist yet; calling again with the same name replaces the path.
+ * Call from init.  0, -EINVAL or -EEXIST (logged). */
+int mgmtd_log_register(struct mgmtd_ctx *ctx, const char *name,
+		       const char *path, const char *description);
 
 /* ------------------------------------------------------------------ */
 /* Running external tools: the only way a plugin runs one              */
@@ -388,6 +406,43 @@ int mgmtd_services_control(const struct mgmtd_ctx *ctx, const char *name,
 			   const char *what);
 
 /* ------------------------------------------------------------------ */
+/* Threshold alerts: the core evaluates them, the alerts plugin         */
+/* declares the rules of the API and publishes the alerts               */
+
+/* An alert raised now (borrowed for the duration of the callback). */
+struct mgmtd_alert {
+	const char *rule;
+	const char *object;    /* "status.volumes[/srv]" */
+	const char *attribute;
+	enum mgmtd_severity severity;
+	int64_t value;         /* last value compared (a counter's rate/s) */
+	int64_t threshold;
+	int64_t raised;        /* CLOCK_REALTIME seconds */
+	bool clearing;         /* back past the clear value, not for long */
+	bool fixed;            /* a rule of the daemon config */
+};
+
+/* fn(arg, alert) for each alert raised now, with the alerts locked (fn
+ * must not call the functions below).  Returns how many. */
+size_t mgmtd_alerts_foreach(const struct mgmtd_ctx *ctx,
+			    void (*fn)(void *arg, const struct mgmtd_alert *al),
+			    void *arg);
+/* fn(arg, rule, fixed, raises since start, alerts raised now) for each
+ * rule, locked likewise.  Returns how many. */
+size_t mgmtd_alert_rules_foreach(const struct mgmtd_ctx *ctx,
+				 void (*fn)(void *arg, const char *rule,
+					    bool fixed, uint64_t raises,
+					    unsigned firing),
+				 void *arg);
+/* Check a rule object of class alerts.thresholds against the schema (the
+ * plugin, class and attribute it watches, a numeric gauge or counter; the
+ * clear value's side; no rule of the daemon config of that name);
+ * problems go to err under path + ".attribute" and so on. */
+int mgmtd_alert_rule_check(const struct mgmtd_ctx *ctx,
+			   const struct mgmtd_obj *rule, struct mgmtd_err *err,
+			   const char *path);
+
+/* ------------------------------------------------------------------ */
 /* The descriptor                                                       */
 
 /* Transaction phases (see DESIGN.md).  cand is the candidate tree of this
@@ -407,6 +462,10 @@ struct mgmtd_plugin {
 	const char *version;
 	const char *description;
 	unsigned mib_arc; /* arc under mgmtdObjects */
+	/* UI hint: the navigation area of the plugin's classes: "network",
+	 * "storage", "sharing", "cluster", "load_balancer" or "system"
+	 * (NULL: "system"). */
+	const char *ui_area;
 	const struct mgmtd_class *const *classes; /* NULL-terminated */
 
 	int (*init)(struct mgmtd_ctx *ctx);
