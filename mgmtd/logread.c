@@ -696,13 +696,20 @@ int logread_run(int fd, const struct logread_query *q, logread_fn fn,
 	struct fwd *f = NULL;
 	struct entry *e = NULL;
 	struct stat st;
-	int64_t from = 0;
+	int64_t from = 0, end;
 	int rc;
 
 	*res = (struct logread_result){ 0 };
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	res->size = st.st_size;
+	res->size = end = st.st_size;
+	/* A bound that no longer follows a newline: no bound, and say so. */
+	if (q->before > 0 && q->before < end) {
+		if (cursor_ok(fd, q->before, end))
+			end = q->before;
+		else
+			res->reset = true;
+	}
 	f = malloc(sizeof(*f));
 	e = malloc(sizeof(*e));
 	if (!f || !e) {
@@ -716,17 +723,20 @@ int logread_run(int fd, const struct logread_query *q, logread_fn fn,
 			res->reset = true;
 			from = 0;
 		}
+		if (from > end)
+			from = end;
 	} else if (q->tail) {
-		rc = tail_start(fd, st.st_size, q, sc.grep, &from);
+		rc = tail_start(fd, end, q, sc.grep, &from);
 		if (rc < 0)
 			goto out;
 		sc.limit = 0; /* at most tail, by construction */
 	} else if (q->since != LOGREAD_NO_TIME) {
-		if ((rc = since_start(f, st.st_size, q->since, q->ref, &from)) < 0)
+		if ((rc = since_start(f, end, q->since, q->ref, &from)) < 0)
 			goto out;
 	}
-	if ((rc = fwd_init(f, fd, from, st.st_size)) < 0)
+	if ((rc = fwd_init(f, fd, from, end)) < 0)
 		goto out;
+	res->start = fwd_tell(f);
 	rc = scan_forward(f, &sc, e);
 out:
 	free(f);

@@ -58,6 +58,9 @@ struct logread_query {
 	size_t tail;            /* > 0: the last `tail` matching entries */
 	int64_t cursor;         /* >= 0: read on from this offset (one a
 				   read returned: a line start) */
+	int64_t before;         /* > 0: only entries starting before this
+				   offset (a start a read returned), so
+				   that a tail pages backwards */
 	int64_t ref;            /* seconds, for RFC 3164's missing year */
 };
 
@@ -70,6 +73,9 @@ typedef int (*logread_fn)(void *arg, int64_t time, bool first,
 
 struct logread_result {
 	int64_t cursor;  /* where a next read with cursor goes on */
+	int64_t start;   /* where this read began (a line start): a next
+			    tail with before = start gives older entries;
+			    0 when nothing is older */
 	int64_t size;    /* the file's size when read */
 	size_t entries;  /* entries passed to fn */
 	bool more;       /* stopped by limit: more entries may match */

@@ -36,6 +36,18 @@ struct rest_hub {
 	bool stopping;
 };
 
+/* Answer 200 with the headers of a server-sent events stream. */
+void rest_sse_begin(struct rest_req *rq)
+{
+	rq->status = 200;
+	mg_printf(rq->conn, "HTTP/1.1 200 OK\r\n"
+			    "Content-Type: text/event-stream\r\n"
+			    "Cache-Control: no-store\r\n"
+			    "X-Content-Type-Options: nosniff\r\n"
+			    "Connection: close\r\n\r\n"
+			    "retry: 3000\n: connected\n\n");
+}
+
 static void hub_push(struct rest_hub *h, int sev, const char *plugin,
 		     const char *event, json_t *data)
 {
@@ -289,13 +301,7 @@ void rest_h_stream(struct rest_req *rq)
 			  h->max_streams);
 		return;
 	}
-	rq->status = 200;
-	mg_printf(rq->conn, "HTTP/1.1 200 OK\r\n"
-			    "Content-Type: text/event-stream\r\n"
-			    "Cache-Control: no-store\r\n"
-			    "X-Content-Type-Options: nosniff\r\n"
-			    "Connection: close\r\n\r\n"
-			    "retry: 3000\n: connected\n\n");
+	rest_sse_begin(rq);
 	stream_loop(rq, h, &f);
 }
 

@@ -123,6 +123,9 @@ json_t *rest_openapi_doc(const struct schema *s, const char *version);
 /* rest_openapi_fixed.c: the paths (into paths) and components (into
  * components) that no class derives. */
 void rest_openapi_fixed(json_t *paths, json_t *components);
+/* An OpenAPI query parameter object (a new reference). */
+json_t *rest_oa_query(const char *name, const char *type,
+		      const char *description);
 /* rest_logs_openapi.c: /logs, called by rest_openapi_fixed last. */
 void rest_openapi_logs(json_t *paths, json_t *components);
 /* rest_metrics.c: the paths of /metrics and their schemas. */
@@ -247,6 +250,10 @@ void rest_audit(struct rest_req *rq, const char *result, unsigned version);
 int rest_write_request(struct rest_req *rq, json_t *apirq);
 
 /* Handlers, by file. */
+/* rest_events.c: answer 200 with the headers of a server-sent events
+ * stream (then the caller writes events and closes). */
+void rest_sse_begin(struct rest_req *rq);
+
 void rest_h_index(struct rest_req *rq);
 void rest_h_schema(struct rest_req *rq);
 void rest_h_openapi(struct rest_req *rq);

@@ -89,7 +89,7 @@ static int when_param(struct rest_req *rq, const char *name, int64_t *out)
 static int parse_query(struct rest_req *rq, struct logread_query *q,
 		       char *grep, size_t glen)
 {
-	long long lines, limit, cursor;
+	long long lines, limit, cursor, before;
 	char probe[GREP_MAX + 2];
 
 	*q = (struct logread_query){ .cursor = -1 };
@@ -109,11 +109,13 @@ static int parse_query(struct rest_req *rq, struct logread_query *q,
 	if (rest_query_int(rq, "lines", 0, 0, READ_LIMIT_MAX, &lines) < 0 ||
 	    rest_query_int(rq, "limit", READ_LIMIT_DEF, 1, READ_LIMIT_MAX,
 			   &limit) < 0 ||
-	    rest_query_int(rq, "cursor", -1, -1, INT64_MAX, &cursor) < 0)
+	    rest_query_int(rq, "cursor", -1, -1, INT64_MAX, &cursor) < 0 ||
+	    rest_query_int(rq, "before", 0, 0, INT64_MAX, &before) < 0)
 		return -EINVAL;
 	q->tail = (size_t)lines;
 	q->limit = (size_t)limit;
 	q->cursor = cursor;
+	q->before = before;
 	q->max_bytes = READ_BYTES_MAX;
 	return 0;
 }
@@ -188,9 +190,10 @@ void rest_h_log(struct rest_req *rq)
 		json_decref(c->lines);
 	} else {
 		rest_send_json(rq, 200,
-			       json_pack("{s:s, s:o, s:I, s:I, s:b, s:b}",
+			       json_pack("{s:s, s:o, s:I, s:I, s:I, s:b, s:b}",
 					 "name", src.name, "lines", c->lines,
 					 "cursor", (json_int_t)res.cursor,
+					 "start", (json_int_t)res.start,
 					 "size", (json_int_t)res.size, "more",
 					 res.more, "reset", res.reset),
 			       NULL);
@@ -364,13 +367,7 @@ void rest_h_log_follow(struct rest_req *rq)
 		rest_fail(rq, 503, "too many streams open");
 		goto out;
 	}
-	rq->status = 200;
-	mg_printf(rq->conn, "HTTP/1.1 200 OK\r\n"
-			    "Content-Type: text/event-stream\r\n"
-			    "Cache-Control: no-store\r\n"
-			    "X-Content-Type-Options: nosniff\r\n"
-			    "Connection: close\r\n\r\n"
-			    "retry: 3000\n: connected\n\n");
+	rest_sse_begin(rq);
 	/* Where to start: a cursor, the last `lines` entries, or the end. */
 	if (fd >= 0 && (q.cursor >= 0 || q.tail)) {
 		q.ref = mtime_of(fd);

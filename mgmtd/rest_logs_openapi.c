@@ -32,23 +32,16 @@ static json_t *get(const char *id, const char *summary, const char *ctype,
 	return op;
 }
 
-static json_t *qparam(const char *name, const char *type,
-		      const char *description)
-{
-	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", name, "in",
-			 "query", "description", description, "schema", "type",
-			 type);
-}
-
 static json_t *read_params(bool follow)
 {
 	json_t *p = json_pack("[o, o, o, o, o]", pref("LogName"),
 			      pref("LogSince"), pref("LogUntil"),
 			      pref("LogGrep"), pref("LogLines"));
 
+	json_array_append_new(p, pref("LogCursor"));
 	if (!follow) {
 		json_array_append_new(p, pref("LogLimit"));
-		json_array_append_new(p, pref("LogCursor"));
+		json_array_append_new(p, pref("LogBefore"));
 	}
 	return p;
 }
@@ -62,16 +55,31 @@ static void parameters(json_t *p)
 		"{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "name", "in", "path",
 		"required", 1, "description", "a source from GET /logs",
 		"schema", "type", "string"));
-	json_object_set_new(p, "LogSince", qparam("since", "string", when));
-	json_object_set_new(p, "LogUntil", qparam("until", "string", when));
-	json_object_set_new(p, "LogGrep", qparam("grep", "string",
-		"only entries with a line holding this text (any case)"));
-	json_object_set_new(p, "LogLines", qparam("lines", "integer",
-		"the last this many matching entries (follow: then new ones)"));
-	json_object_set_new(p, "LogLimit", qparam("limit", "integer",
-		"at most this many entries (default 1000)"));
-	json_object_set_new(p, "LogCursor", qparam("cursor", "integer",
-		"go on from the cursor of an earlier answer"));
+	json_object_set_new(p, "LogSince",
+			    rest_oa_query("since", "string", when));
+	json_object_set_new(p, "LogUntil",
+			    rest_oa_query("until", "string", when));
+	json_object_set_new(p, "LogGrep",
+			    rest_oa_query("grep", "string",
+					  "only entries with a line holding "
+					  "this text (any case)"));
+	json_object_set_new(p, "LogLines",
+			    rest_oa_query("lines", "integer",
+					  "the last this many matching entries "
+					  "(follow: then new ones)"));
+	json_object_set_new(
+		p, "LogLimit",
+		rest_oa_query("limit", "integer",
+			      "at most this many entries (default 1000)"));
+	json_object_set_new(
+		p, "LogCursor",
+		rest_oa_query("cursor", "integer",
+			      "go on from the cursor of an earlier answer"));
+	json_object_set_new(p, "LogBefore",
+			    rest_oa_query("before", "integer",
+					  "only entries before the start of an "
+					  "earlier answer (with "
+					  "lines: the page before it)"));
 }
 
 #define S "{\"type\": \"string\"}"
@@ -97,7 +105,8 @@ static void schemas(json_t *s)
 		" \"mtime\": {\"type\": [\"integer\", \"null\"]}}}}}}"));
 	json_object_set_new(s, "LogLines", parse(
 		"{\"type\": \"object\", \"properties\": {\"name\": " S ","
-		" \"cursor\": " I ", \"size\": " I ", \"more\": " B ","
+		" \"cursor\": " I ", \"start\": " I ", \"size\": " I ","
+		" \"more\": " B ","
 		" \"reset\": " B ", \"lines\": {\"type\": \"array\", \"items\":"
 		" {\"type\": \"object\", \"properties\": {"
 		" \"time\": {\"type\": [\"number\", \"null\"]},"

@@ -282,12 +282,6 @@ void rest_h_metrics_graph(struct rest_req *rq)
 
 /* The OpenAPI description of the above (rest_openapi_fixed.c calls it,
  * with or without librrd). */
-static json_t *q(const char *name, const char *type, const char *desc)
-{
-	return json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", name, "in", "query",
-			 "description", desc, "schema", "type", type);
-}
-
 static json_t *path_params(void)
 {
 	json_t *a = json_array();
@@ -316,26 +310,33 @@ static json_t *range_params(bool graph)
 {
 	json_t *a = json_array();
 
-	json_array_append_new(a, q("start", "string",
-				   "rrdtool at-style time: -1h, -1d, epoch "
-				   "seconds (default -1h)"));
-	json_array_append_new(a, q("end", "string",
-				   "rrdtool at-style time (default now)"));
+	json_array_append_new(
+		a, rest_oa_query("start", "string",
+				 "rrdtool at-style time: -1h, -1d, epoch "
+				 "seconds (default -1h)"));
+	json_array_append_new(
+		a, rest_oa_query("end", "string",
+				 "rrdtool at-style time (default now)"));
 	if (graph) {
-		json_array_append_new(a, q("width", "integer",
-					   "of the whole image, 200 to 4000 "
-					   "(default 600)"));
-		json_array_append_new(a, q("height", "integer",
-					   "of the whole image, 100 to 3000 "
-					   "(default 200)"));
-		json_array_append_new(a, q("title", "string",
-					   "default: class/key/attribute"));
+		json_array_append_new(
+			a, rest_oa_query("width", "integer",
+					 "of the whole image, 200 to 4000 "
+					 "(default 600)"));
+		json_array_append_new(
+			a, rest_oa_query("height", "integer",
+					 "of the whole image, 100 to 3000 "
+					 "(default 200)"));
+		json_array_append_new(
+			a, rest_oa_query("title", "string",
+					 "default: class/key/attribute"));
 	} else {
-		json_array_append_new(a, q("cf", "string",
-					   "AVERAGE (default) or MAX"));
-		json_array_append_new(a, q("resolution", "integer",
-					   "seconds per point wanted (default: "
-					   "the finest kept)"));
+		json_array_append_new(
+			a, rest_oa_query("cf", "string",
+					 "AVERAGE (default) or MAX"));
+		json_array_append_new(
+			a, rest_oa_query("resolution", "integer",
+					 "seconds per point wanted (default: "
+					 "the finest kept)"));
 	}
 	return a;
 }
@@ -382,11 +383,14 @@ void rest_openapi_metrics(json_t *paths, json_t *schemas)
 			  "points", "type", "array", "items", "type",
 			  "array"));
 	p = json_array();
-	json_array_append_new(p, q("plugin", "string", "only this plugin's"));
-	json_array_append_new(p, q("class", "string", "only this class's"));
-	json_array_append_new(p, q("stale", "string",
-				   "true: only series of objects gone; "
-				   "false: only live ones"));
+	json_array_append_new(
+		p, rest_oa_query("plugin", "string", "only this plugin's"));
+	json_array_append_new(
+		p, rest_oa_query("class", "string", "only this class's"));
+	json_array_append_new(
+		p, rest_oa_query("stale", "string",
+				 "true: only series of objects gone; "
+				 "false: only live ones"));
 	json_object_set_new(
 		paths, REST_PREFIX "/metrics",
 		json_pack("{s:o}", "get",
@@ -416,9 +420,10 @@ void rest_openapi_metrics(json_t *paths, json_t *schemas)
 			  op("metrics.graph", "A graph of one series",
 			     "image/png", json_deep_copy(png), p)));
 	p = range_params(true);
-	json_array_append_new(p, q("series", "string",
-				   "a series id, <plugin>/<class>/<key>/"
-				   "<attribute>; repeat for several (up to 5)"));
+	json_array_append_new(
+		p, rest_oa_query("series", "string",
+				 "a series id, <plugin>/<class>/<key>/"
+				 "<attribute>; repeat for several (up to 5)"));
 	json_object_set_new(
 		paths, REST_PREFIX "/metrics/graph.png",
 		json_pack("{s:o}", "get",

@@ -264,8 +264,8 @@ static json_t *fixed_operation(const struct fixed_op *f)
 	return op;
 }
 
-static json_t *query_param(const char *name, const char *type,
-			   const char *description)
+json_t *rest_oa_query(const char *name, const char *type,
+		      const char *description)
 {
 	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", name, "in",
 			 "query", "description", description, "schema", "type",
@@ -288,30 +288,44 @@ static json_t *parameters(void)
 		"commit-confirmed: roll back unless POST /config/confirm "
 		"comes within this many seconds", "schema", "type", "integer",
 		"minimum", 1));
-	json_object_set_new(p, "Summary", query_param("summary", "string",
-		"a summary for the history instead of the derived one"));
-	json_object_set_new(p, "IfMatch", json_pack("{s:s, s:s, s:s, s:{s:s}}",
-		"name", "If-Match", "in", "header", "description",
-		"the ETag read (the config version): refused with 412 if "
-		"the configuration changed since", "schema", "type", "string"));
-	json_object_set_new(p, "Since", query_param("since", "integer",
-		"from this time (seconds since the epoch)"));
-	json_object_set_new(p, "Until", query_param("until", "integer",
-		"up to this time (seconds since the epoch)"));
-	json_object_set_new(p, "Severity", query_param("severity", "string",
-		"this severity or a more severe one (err, warning, notice, "
-		"info, debug)"));
-	json_object_set_new(p, "Plugin", query_param("plugin", "string",
-		"only this plugin's"));
-	json_object_set_new(p, "User", query_param("user", "string",
-		"only this user's"));
-	json_object_set_new(p, "From", query_param("from", "integer",
-		"the older version"));
-	json_object_set_new(p, "To", query_param("to", "integer",
-		"the newer version"));
-	json_object_set_new(p, "UserName", json_pack("{s:s, s:s, s:b, s:{s:s}}",
-		"name", "name", "in", "path", "required", 1, "schema", "type",
-		"string"));
+	json_object_set_new(p, "Summary",
+			    rest_oa_query("summary", "string",
+					  "a summary for the history instead "
+					  "of the derived one"));
+	json_object_set_new(p, "IfMatch",
+			    json_pack("{s:s, s:s, s:s, s:{s:s}}", "name",
+				      "If-Match", "in", "header", "description",
+				      "the ETag read (the config version): "
+				      "refused with 412 if "
+				      "the configuration changed since",
+				      "schema", "type", "string"));
+	json_object_set_new(
+		p, "Since",
+		rest_oa_query("since", "integer",
+			      "from this time (seconds since the epoch)"));
+	json_object_set_new(
+		p, "Until",
+		rest_oa_query("until", "integer",
+			      "up to this time (seconds since the epoch)"));
+	json_object_set_new(p, "Severity",
+			    rest_oa_query("severity", "string",
+					  "this severity or a more severe one "
+					  "(err, warning, notice, "
+					  "info, debug)"));
+	json_object_set_new(
+		p, "Plugin",
+		rest_oa_query("plugin", "string", "only this plugin's"));
+	json_object_set_new(
+		p, "User", rest_oa_query("user", "string", "only this user's"));
+	json_object_set_new(
+		p, "From",
+		rest_oa_query("from", "integer", "the older version"));
+	json_object_set_new(
+		p, "To", rest_oa_query("to", "integer", "the newer version"));
+	json_object_set_new(p, "UserName",
+			    json_pack("{s:s, s:s, s:b, s:{s:s}}", "name",
+				      "name", "in", "path", "required", 1,
+				      "schema", "type", "string"));
 	json_object_set_new(p, "TokenId", json_pack("{s:s, s:s, s:b, s:{s:s}}",
 		"name", "id", "in", "path", "required", 1, "schema", "type",
 		"string"));

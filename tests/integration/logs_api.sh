@@ -80,6 +80,18 @@ done
 assert_eq $((10 + 1 + 3000 + 1)) "$total" "entries over $pages pages"
 [ "$pages" -eq 5 ] || fail "$pages pages of 700 for 3012 entries"
 
+log "pages backwards: tails with before = the last start cover everything once"
+before=0 total=0 pages=0
+while :; do
+	out=$(expect 200 GET "/api/v1/logs/system?lines=700&before=$before")
+	total=$((total + $(jq '.lines | length' <<<"$out")))
+	pages=$((pages + 1))
+	before=$(jq .start <<<"$out")
+	[ "$before" -gt 0 ] || break
+done
+assert_eq $((10 + 1 + 3000 + 1)) "$total" "entries over $pages pages backwards"
+[ "$pages" -eq 5 ] || fail "$pages pages of 700 for 3012 entries"
+
 log "smbd's log reads too"
 out=$(expect 200 GET '/api/v1/logs/smbd?grep=smbd%20version&lines=1')
 assert_contains "$(lines_of <<<"$out")" "smbd version" "smbd's log"
@@ -88,6 +100,8 @@ log "bad queries are refused naming the parameter, unknown logs are 404"
 out=$(expect 400 GET '/api/v1/logs/system?since=yesterday')
 assert_problem_path "$out" '^since$'
 out=$(expect 400 GET '/api/v1/logs/system?lines=-1')
+out=$(expect 400 GET '/api/v1/logs/system?lines=5&before=-3')
+assert_contains "$out" "before" "the parameter named"
 out=$(expect 400 GET '/api/v1/logs/system?since=1767261610&until=1767261600')
 assert_problem_path "$out" '^until$'
 expect 404 GET /api/v1/logs/nosuch >/dev/null

@@ -4,7 +4,10 @@
 # system plugins; tests/ui/e2e.mjs logs in, creates, edits and deletes a
 # DNS host and a CIFS share through the forms (checked through REST, in
 # /etc/hosts and smb.conf), checks server errors beside the field, the
-# monitor role, commit-confirmed, rollback, logs and graphs.  Screenshots
+# monitor role, commit-confirmed, rollback, logs and graphs; the metrics
+# page, threshold alerts on the dashboard, the system log's filters,
+# paging and follow, reboot scheduled and cancelled (power_dry_run), and
+# what an operator may not do.  Screenshots
 # land in $top_builddir/tests/ui/artifacts.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/rest_lib.sh"
@@ -18,13 +21,16 @@ command -v node >/dev/null || skip "node is not installed (tests/install-deps in
 
 # Collect every 2 s, so that the dashboard has metrics to draw.
 export MGMTD_COLLECT_INTERVAL=2
-CIFS_PARTS=cifs,system,status cifs_up
+CIFS_PARTS=cifs,system,status,alerts cifs_up
 have_rest || skip "mgmtd was built without REST"
 [ -f "$top_srcdir/www/index.html" ] || fail "no www/index.html in the source tree"
 
 log "a monitor user"
 expect 201 POST /api/v1/auth/users \
 	'{"name": "watcher", "password": "Watch-pass-1", "role": "monitor"}' >/dev/null
+log "an operator user"
+expect 201 POST /api/v1/auth/users \
+	'{"name": "oper", "password": "Oper-pass-1", "role": "operator"}' >/dev/null
 
 share=$TEST_TMP/media
 mkdir -p "$share"
@@ -34,7 +40,9 @@ rm -rf "$artifacts"
 mkdir -p "$artifacts"
 
 log "the browser tests (chromium $("$chromium" --version 2>/dev/null | awk '{ print $2 }'))"
+# MGMTD_SYSLOG (the sandbox's system log, from its env) gets lines.
 UI_MONITOR_USER=watcher UI_MONITOR_PASSWORD=Watch-pass-1 \
+	UI_OPERATOR_USER=oper UI_OPERATOR_PASSWORD=Oper-pass-1 \
 	UI_SHARE_DIR=$share UI_ARTIFACTS=$artifacts UI_CHROMIUM=$chromium \
 	node "$top_srcdir/tests/ui/e2e.mjs" || fail "browser tests failed (screenshots in $artifacts)"
 n=$(find "$artifacts" -name '*.png' | wc -l)

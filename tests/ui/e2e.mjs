@@ -15,6 +15,8 @@ const env = (k) => {
 const URL0 = env('MGMTD_URL');
 const ADMIN = [env('MGMTD_USER'), env('MGMTD_PASSWORD')];
 const MONITOR = [env('UI_MONITOR_USER'), env('UI_MONITOR_PASSWORD')];
+const OPERATOR = [env('UI_OPERATOR_USER'), env('UI_OPERATOR_PASSWORD')];
+const SYSLOG = env('MGMTD_SYSLOG');
 const SMB_CONF = env('SMB_CONF');
 const HOSTS = path.join(env('MGMTD_ETC_UPPER'), 'hosts');
 const SHARE_DIR = env('UI_SHARE_DIR');
@@ -384,6 +386,197 @@ await step("the dashboard's graphs come from the metrics API", async () => {
   // The last change was the rollback made from the history page.
   await page.locator('.tile', { hasText: 'by admin' }).waitFor();
   await shot('dashboard-metrics');
+});
+
+// A page's fetch with its own session cookie: [status, content type, first
+// bytes in hex].
+const fetchIn = (p, url) => p.evaluate(async (u) => {
+  const r = await fetch(u);
+  const b = new Uint8Array(await r.arrayBuffer());
+  return [r.status, r.headers.get('Content-Type'),
+    [...b.slice(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join('')];
+}, url);
+
+await step('the metrics page draws a chosen series and links its graph.png', async () => {
+  const id = 'status/memory/_/used';
+  await until('points of memory used', async () => ((await rest('GET',
+    `metrics/${id}?start=-1h`)).body.points || []).some((p) => p[1] !== null));
+  await page.locator('nav a[href="#/metrics"]').click();
+  await page.locator('#series-list li').first().waitFor();
+  // Narrow the list down to the series, then choose it.
+  await page.locator('#m-plugin').selectOption('status');
+  await page.locator('#m-class').selectOption('memory');
+  await page.locator('#m-text').fill('used');
+  assert.equal(await page.locator('#series-list li[data-series^="status/cpus"]').count(), 0);
+  await page.locator(`#series-list li[data-series="${id}"] input`).check();
+  await page.locator(`svg.chart path.line[data-series="${id}"][d^="M"]`).waitFor();
+  await page.locator(`#m-legend li[data-series="${id}"] .m-now`, { hasText: 'B' }).waitFor();
+  // Another range: the chart and the PNG link follow it.
+  await page.locator('#m-range button[data-range="1d"]').click();
+  await page.waitForFunction(() => {
+    const u = new URL(document.querySelector('#m-png').href);
+    return u.searchParams.get('end') - u.searchParams.get('start') === 86400;
+  });
+  const href = await page.locator('#m-png').getAttribute('href');
+  const u = new URL(href, URL0);
+  assert.ok(u.searchParams.getAll('series').includes(id), href);
+  const [status, type, magic] = await fetchIn(page, href);
+  assert.equal(status, 200);
+  assert.equal(type, 'image/png');
+  assert.equal(magic, '89504e47');
+  await page.locator('#m-range button[data-range="1h"]').click();
+  await page.locator(`svg.chart path.line[data-series="${id}"][d^="M"]`).waitFor();
+  // The choice is in the address: a reload draws the same.
+  assert.ok((await page.evaluate(() => location.hash)).includes('s='));
+  await shot('metrics');
+});
+
+await step("a threshold rule made through the form fires in the dashboard's alerts card; deleting it clears it", async () => {
+  await page.locator('nav a[data-class="alerts/thresholds"]').click();
+  await page.locator('#add').click();
+  const dlg = page.locator('dialog[open]');
+  // No enum in the schema: the choices come from the schema's gauges.
+  assert.ok(await dlg.locator('#f-plugin-list option[value="status"]').count() > 0);
+  await dlg.locator('#f-plugin').fill('status');
+  await dlg.locator('#f-class').fill('host');
+  await dlg.locator('#f-class').dispatchEvent('change');
+  await dlg.locator('#f-attribute-list option[value="load_1"]').waitFor({ state: 'attached' });
+  assert.equal(await dlg.locator('#f-attribute-list option[value="cpu_count"]').count(), 0);
+  await shot('form-threshold');
+  await saveForm(page, { name: 'busy1', attribute: 'load_1', operator: 'gt',
+    value: '0', description: 'any load at all' });
+  await page.locator('tr[data-key="busy1"]').waitFor();
+  const r = await rest('GET', 'alerts/thresholds/busy1');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.plugin, 'status');
+  assert.equal(r.body.attribute, 'load_1');
+  await page.locator('nav a[href="#/"]').click();
+  await page.locator('#alerts li[data-rule="busy1"]').waitFor();
+  assert.ok(((await rest('GET', 'alerts/active')).body.items || [])
+    .some((a) => a.rule === 'busy1'));
+  await shot('dashboard-alerts');
+  await page.locator('.alerts-card a.more').click();
+  await page.locator('[data-delete="busy1"]').click();
+  await page.locator('dialog[open] button.danger').click();
+  await page.locator('tr[data-key="busy1"]').waitFor({ state: 'detached' });
+  await until('busy1 gone from alerts/active', async () =>
+    !((await rest('GET', 'alerts/active')).body.items || [])
+      .some((a) => a.rule === 'busy1'));
+  await page.locator('nav a[href="#/"]').click();
+  await page.locator('#alerts-title').waitFor();
+  await page.locator('#alerts li[data-rule="busy1"]').waitFor({ state: 'detached' });
+});
+
+await step('the system log filters with grep, pages back with "load older" and follows', async () => {
+  // 1,200 entries (three with a needle), newer than anything there.
+  const stamp = Date.now();
+  const at = (i) => new Date(stamp + i).toISOString();
+  let text = '';
+  for (let i = 0; i < 1200; i++)
+    text += `${at(i)} nas1 e2e[7]: filler ${i}` +
+      (i % 400 === 0 ? ` needle-${stamp}` : '') + '\n';
+  fs.appendFileSync(SYSLOG, text);
+  await page.locator('nav a[href="#/logs"]').click();
+  await page.locator('#logs-export').waitFor();
+  await page.locator('a.link-card[href="#/logs/file/system"]').click();
+  const lines = page.locator('#logtext .line');
+  await page.locator('#logtext .line', { hasText: 'filler 1199' }).waitFor();
+  assert.equal(await lines.count(), 500);
+  assert.equal(await page.locator('#logtext .line', { hasText: 'filler 699' }).count(), 0);
+  await page.locator('#log-older').click();
+  await page.locator('#logtext .line', { hasText: 'filler 699' }).waitFor();
+  assert.equal(await lines.count(), 1000);
+  // Older first: the page came in above.
+  assert.match(await lines.first().textContent(), /filler 200$/);
+  await page.locator('#log-older').click();
+  await page.locator('#logtext .line', { hasText: /filler 0 needle/ }).waitFor();
+  await page.locator('#log-older').waitFor({ state: 'hidden' });
+  // grep: only the needles, marked.
+  await page.locator('#log-grep').fill(`needle-${stamp}`);
+  await page.locator('#log-grep').press('Enter');
+  await until('three needles', async () => (await lines.count()) === 3);
+  assert.equal(await page.locator('#logtext mark').count(), 3);
+  // Follow, with the filter: a matching line appears, the other not.
+  await page.locator('#log-status', { hasText: 'following' }).waitFor();
+  fs.appendFileSync(SYSLOG, `${new Date().toISOString()} nas1 e2e[7]: ` +
+    `quiet ${stamp}\n${new Date().toISOString()} nas1 e2e[7]: live ` +
+    `needle-${stamp}\n`);
+  await page.locator('#logtext .line', { hasText: `live needle-${stamp}` }).waitFor();
+  assert.equal(await page.locator('#logtext .line', { hasText: `quiet ${stamp}` }).count(), 0);
+  await shot('log-system');
+  // A time range that ends before all of it: nothing, and no follow.
+  const local = (t) => new Date(t - new Date(t).getTimezoneOffset() * 60000)
+    .toISOString().slice(0, 16);
+  await page.locator('#log-grep').fill('');
+  await page.locator('#log-until').fill(local(stamp - 120000));
+  await page.locator('#log-until').dispatchEvent('change');
+  await page.locator('#log-status', { hasText: 'No lines match' }).waitFor();
+  assert.equal(await page.locator('#log-follow').isDisabled(), true);
+  await page.locator('#log-clear').click();
+  await page.locator('#logtext .line', { hasText: `live needle-${stamp}` }).waitFor();
+  await page.locator('#log-status', { hasText: 'following' }).waitFor();
+  const href = await page.locator('#logs-export').getAttribute('href');
+  const [status, type, magic] = await fetchIn(page, href);
+  assert.equal(status, 200);
+  assert.match(type, /gzip/);
+  assert.equal(magic.slice(0, 4), '1f8b');
+});
+
+await step('an admin schedules a reboot with a delay, sees it pending and cancels it', async () => {
+  await page.locator('nav a[data-class="system/power"]').click();
+  await page.locator('#power-none').waitFor();
+  const host = (await rest('GET', 'dns/settings')).body.current_hostname;
+  await page.locator('#power-reboot').click();
+  const dlg = page.locator('dialog[open]');
+  await dlg.locator('#pw-delay').selectOption('5m');
+  assert.equal(await dlg.locator('#pw-go').isDisabled(), true);
+  if (host) {
+    await dlg.locator('#pw-confirm').fill(`${host}-not`);
+    assert.equal(await dlg.locator('#pw-go').isDisabled(), true);
+    await dlg.locator('#pw-confirm').fill(host);
+  } else {
+    await dlg.locator('#pw-confirm').check();
+  }
+  await shot('power-dialog');
+  await dlg.locator('#pw-go').click();
+  await page.locator('[data-pending="reboot"]').waitFor();
+  assert.match(await page.locator('#power-countdown').textContent(), /^\d:\d\d$/);
+  const r = (await rest('GET', 'system/power')).body;
+  assert.equal(r.pending, 'reboot');
+  assert.equal(r.requested_by, ADMIN[0]);
+  await shot('power-pending');
+  await page.locator('#power-cancel').click();
+  await page.locator('#power-none').waitFor();
+  assert.equal((await rest('GET', 'system/power')).body.pending, 'none');
+  const ev = (await rest('GET', 'events?plugin=system&limit=20')).body.items || [];
+  assert.ok(ev.some((e) => /reboot .* cancelled by admin/.test(e.message)),
+    JSON.stringify(ev.map((e) => e.message)));
+});
+
+await step('an operator sees no reboot button and a direct request is refused', async () => {
+  const octx = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  octx.setDefaultTimeout(WAIT);
+  const o = await octx.newPage();
+  await o.goto(`${URL0}/`);
+  await login(o, OPERATOR);
+  assert.equal(await o.locator('#user-role').textContent(), 'operator');
+  await o.locator('nav a[data-class="system/power"]').click();
+  await o.locator('#power-not-admin').waitFor();
+  await o.locator('#power-none').waitFor();
+  assert.equal(await o.locator('#power-reboot, #power-shutdown, #power-cancel').count(), 0);
+  const status = await o.evaluate(async () => (await fetch(
+    '/api/v1/system/power/reboot', { method: 'POST', headers: {
+      'Content-Type': 'application/json',
+      'X-CSRF-Token': localStorage.getItem('mgmtd.csrf') },
+    body: JSON.stringify({ confirm: true, delay: '5m' }) })).status);
+  assert.equal(status, 403);
+  assert.equal((await rest('GET', 'system/power')).body.pending, 'none');
+  // Operators read logs, but the export (every log) is for admins.
+  await o.locator('nav a[href="#/logs"]').click();
+  await o.locator('a.link-card[href="#/logs/file/system"]').waitFor();
+  assert.equal(await o.locator('#logs-export').count(), 0);
+  await shot('operator-power', o);
+  await octx.close();
 });
 
 await step('logout ends the session', async () => {

@@ -381,6 +381,33 @@ START_TEST(test_big_tail_range_pages)
 	ck_assert_uint_eq(total, BIG_N);
 	ck_assert_uint_eq(pages, BIG_N / 500);
 	ck_assert_int_eq(res.cursor, res.size);
+
+	/* Tails of 700 paged backwards with before = the last start cover
+	 * every entry once, newest page first (the UI's "load older"). */
+	q = query();
+	q.tail = 700;
+	total = pages = 0;
+	do {
+		g = run(fd, &q, &res);
+		ck_assert(g.ordered);
+		ck_assert_uint_eq(g.entries, total + 700 <= BIG_N ? 700
+								  : BIG_N - total);
+		if (pages == 0)
+			ck_assert_int_eq(res.cursor, res.size);
+		else
+			ck_assert_int_eq(res.cursor, q.before);
+		total += g.entries;
+		pages++;
+		ck_assert(q.before == 0 || res.start < q.before);
+		q.before = res.start;
+	} while (res.start > 0);
+	ck_assert_uint_eq(total, BIG_N);
+	ck_assert_uint_eq(pages, (BIG_N + 699) / 700);
+	/* A bound that is not a line start is ignored, and said so. */
+	q.before = 1;
+	g = run(fd, &q, &res);
+	ck_assert(res.reset);
+	ck_assert_int_eq(res.cursor, res.size);
 	close(fd);
 	unlink(path);
 	free(path);

@@ -89,7 +89,10 @@ router.setGuard((path) => {
 
 router.route('/login', loginView(enter));
 router.route('/', lazy('./dashboard.js', 'dashboardView'));
+// Classes with a page of their own come before the generic one.
+router.route('/c/system/power', lazy('./power.js', 'powerView'));
 router.route('/c/:plugin/:cls', lazy('./classview.js', 'classView'));
+router.route('/metrics', lazy('./metrics.js', 'metricsView'));
 router.route('/history', lazy('./history.js', 'historyView'));
 router.route('/logs', lazy('./logs.js', 'logsIndexView'));
 router.route('/logs/events', lazy('./logs.js', 'eventsView'));

@@ -7,35 +7,60 @@ function el(name, attrs) {
   return e;
 }
 
-// series: [{ name, points, color }]; fmt(v) labels the axis.
-export function lineChart(series, { height = 130, fmt = String,
-  label = 'Chart' } = {}) {
-  const W = 360, H = height, L = 72, R = 6, T = 10, B = 12;
+function text(svg, x, y, anchor, cls, s) {
+  const t = el('text', { x, y, 'text-anchor': anchor, class: cls });
+  t.textContent = s;
+  svg.append(t);
+}
+
+// A time label short enough for the axis: the hour under two days, the
+// date beyond.
+function tick(t, span) {
+  const d = new Date(t * 1000);
+  if (span <= 2 * 86400)
+    return d.toLocaleTimeString(undefined, { hour: '2-digit',
+      minute: '2-digit' });
+  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+// series: [{ name, points, color }]; fmt(v) labels the axis.  Options for
+// the metrics page: width, timeAxis (labels under the graph) and range
+// ([t0, t1]: the x axis spans it whatever the data).
+export function lineChart(series, { height = 130, width = 360, fmt = String,
+  label = 'Chart', timeAxis = false, range = null } = {}) {
+  const W = width, H = height, L = 72, R = 6, T = 10, B = timeAxis ? 26 : 12;
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img',
     'aria-label': label, class: 'chart' });
   const all = series.flatMap((s) => s.points.filter((p) => p[1] !== null));
   svg.dataset.points = String(all.length);
   if (!all.length) {
-    const t = el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle',
-      class: 'chart-empty' });
-    t.textContent = 'Collecting data…';
-    svg.append(t);
+    text(svg, W / 2, H / 2, 'middle', 'chart-empty', 'Collecting data…');
     return svg;
   }
-  const t0 = Math.min(...all.map((p) => p[0]));
-  const t1 = Math.max(...all.map((p) => p[0]), t0 + 1);
+  const t0 = range ? range[0] : Math.min(...all.map((p) => p[0]));
+  const t1 = Math.max(range ? range[1] : Math.max(...all.map((p) => p[0])),
+    t0 + 1);
   let vmax = Math.max(...all.map((p) => p[1]), 0);
-  if (vmax === 0) vmax = 1;
+  const vmin = Math.min(...all.map((p) => p[1]), 0);
+  if (vmax === vmin) vmax = vmin + 1;
   const x = (t) => L + (t - t0) / (t1 - t0) * (W - L - R);
-  const y = (v) => T + (1 - v / vmax) * (H - T - B);
-  for (let i = 0; i <= 2; i++) {
-    const v = vmax * i / 2;
+  const y = (v) => T + (1 - (v - vmin) / (vmax - vmin)) * (H - T - B);
+  const rows = timeAxis ? 4 : 2;
+  for (let i = 0; i <= rows; i++) {
+    const v = vmin + (vmax - vmin) * i / rows;
     svg.append(el('line', { x1: L, x2: W - R, y1: y(v), y2: y(v),
       class: 'grid' }));
-    const t = el('text', { x: L - 6, y: y(v) + 5, 'text-anchor': 'end',
-      class: 'axis' });
-    t.textContent = fmt(v);
-    svg.append(t);
+    text(svg, L - 6, y(v) + 5, 'end', 'axis', fmt(v));
+  }
+  if (timeAxis) {
+    const n = Math.max(2, Math.floor((W - L - R) / 110));
+    for (let i = 0; i <= n; i++) {
+      const t = t0 + (t1 - t0) * i / n;
+      svg.append(el('line', { x1: x(t), x2: x(t), y1: T, y2: H - B,
+        class: 'grid' }));
+      text(svg, x(t), H - 6, i === 0 ? 'start' : i === n ? 'end' : 'middle',
+        'axis', tick(t, t1 - t0));
+    }
   }
   for (const s of series) {
     let d = '';
@@ -50,9 +75,11 @@ export function lineChart(series, { height = 130, fmt = String,
       svg.append(el('circle', { cx: x(pts[0][0]), cy: y(pts[0][1]), r: 3,
         fill: s.color }));
     }
-    svg.append(el('path', { d, fill: 'none', stroke: s.color,
+    const path = el('path', { d, fill: 'none', stroke: s.color,
       'stroke-width': 2, 'vector-effect': 'non-scaling-stroke',
-      class: 'line' }));
+      class: 'line' });
+    if (s.id) path.dataset.series = s.id;
+    svg.append(path);
   }
   return svg;
 }

@@ -6,6 +6,7 @@ import { h, clear, label, singular, toast, confirmDialog } from './dom.js';
 import { value as fmt } from './format.js';
 import { createTable } from './table.js';
 import { openForm } from './form.js';
+import { suggestFor } from './suggest.js';
 import { findClass, can } from './state.js';
 
 const REFRESH_MS = 5000;
@@ -74,7 +75,8 @@ async function collectionView(c, main) {
     table.setRows(r.items || []);
   };
   const reload = () => load().catch(refused);
-  const edit = (row) => openForm({ title: `Edit ${row[key]}`,
+  const suggest = suggestFor(c);
+  const edit = (row) => openForm({ title: `Edit ${row[key]}`, suggest,
     attrs: c.attributes, object: row, isNew: false, plugin: c.plugin,
     cls: c.name, submit: (body, confirm) => api.patch(
       api.classPath(c.plugin, c.name, row[key]), body, writeQuery(confirm)),
@@ -104,6 +106,7 @@ async function collectionView(c, main) {
   const add = writable ? h('button.primary', { type: 'button', id: 'add',
     onclick: () => openForm({ title: `New ${singular(c.name).toLowerCase()}`,
       attrs: c.attributes, isNew: true, plugin: c.plugin, cls: c.name,
+      suggest,
       submit: (body, confirm) => api.post(api.classPath(c.plugin, c.name),
         body, writeQuery(confirm)),
     }).then((ok) => { if (ok) { toast('Created.', 'ok'); reload(); } }) },

@@ -80,6 +80,41 @@ async function liveState() {
   return st;
 }
 
+// An alert's value in the watched attribute's units ("status.host" and
+// "load_1" -> hundredths -> "3.51").
+function alertValue(al, v) {
+  const m = /^([\w-]+)\.([\w-]+)/.exec(al.object || '');
+  const c = m && findClass(m[1], m[2]);
+  const a = c && c.attributes.find((x) => x.name === al.attribute);
+  if (!a) return String(v);
+  const s = f.scaled(v, a.units);
+  return a.metric === 'counter' ? `${s}/s` : s;
+}
+
+const SEV_RANK = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice',
+  'info'];
+
+function alertsCard(alerts) {
+  const list = alerts.slice().sort((a, b) =>
+    SEV_RANK.indexOf(a.severity) - SEV_RANK.indexOf(b.severity) ||
+    b.since - a.since);
+  return h('section.card.alerts-card', { 'aria-labelledby': 'alerts-title' },
+    h('h2#alerts-title', 'Alerts firing'),
+    list.length ? h('ul.event-list.alert-list#alerts', list.map((al) =>
+      h('li.sev-' + (al.severity === 'error' ? 'err' : al.severity),
+        { 'data-alert': al.id, 'data-rule': al.rule },
+        h('span.sev', al.severity),
+        h('span.msg', h('strong', al.rule), ' ',
+          h('span.muted', al.object),
+          al.clearing ? h('span.tag.good', 'clearing') : null,
+          h('div.alert-what', `${al.attribute} `,
+            h('b', alertValue(al, al.value)),
+            ` · threshold ${alertValue(al, al.threshold)}`)),
+        h('span.when', { title: f.time(al.since) }, f.ago(al.since)))))
+      : h('p.muted#alerts-none', 'No threshold is crossed.'),
+    h('a.more', { href: '#/c/alerts/thresholds' }, 'Threshold rules →'));
+}
+
 function tile(title, big, small, kind = '') {
   return h('div.tile' + (kind ? '.' + kind : ''),
     h('div.tile-title', title), h('div.tile-big', big),
@@ -88,11 +123,15 @@ function tile(title, big, small, kind = '') {
 
 async function drawTiles(el) {
   const get = (p, q) => api.get(p, q).catch(() => null);
-  const [svc, warn, ver, host] = await Promise.all([
+  const hasAlerts = !!findClass('alerts', 'active');
+  const [svc, warn, ver, host, act] = await Promise.all([
     findClass('system', 'services') ? get('system/services') : null,
     get('events', { severity: 'warning', limit: 50 }),
     get('config/versions'),
-    findClass('status', 'host') ? get('status/host') : null]);
+    findClass('status', 'host') ? get('status/host') : null,
+    hasAlerts ? get('alerts/active', { limit: 1000 }) : null]);
+  const alerts = (act && act.items) || [];
+  const serious = alerts.filter((a) => SEV_RANK.indexOf(a.severity) <= 3);
   const services = (svc && svc.items) || [];
   const down = services.filter((s) => s.state !== 'running');
   const warnings = (warn && warn.items) || []; // newest first
@@ -111,10 +150,15 @@ async function drawTiles(el) {
       warnings.length ? 'warn' : 'good'),
       tile('Configuration', ver ? `v${ver.current}` : '–', last
         ? `Changed ${f.ago(last.time)} by ${last.user || '?'}` : 'No changes'),
+      hasAlerts ? tile('Alerts', String(alerts.length), alerts.length
+        ? `${alerts.length === 1 ? 'Threshold' : 'Thresholds'} crossed now`
+        : 'No threshold crossed', serious.length ? 'bad'
+        : alerts.length ? 'warn' : 'good') : null,
       host ? tile('Uptime', f.duration(host.uptime),
         `Load ${(host.load_1 / 100).toFixed(2)} · ${host.cpu_count} CPUs`)
         : null),
     h('div.dash-cols',
+      hasAlerts ? alertsCard(alerts) : null,
       h('section.card', { 'aria-labelledby': 'svc-title' },
         h('h2#svc-title', 'Services'),
         services.length ? h('ul.status-list#services', services.map((s) =>
@@ -154,7 +198,11 @@ async function drawGraphs(el, st) {
         color: COLORS[i] })), { fmt: g.unit, label: `${g.title}, ${src}` }),
       h('div.graph-foot', g.series.length > 1 ? g.series.map(([, n], i) =>
         h('span.legend', h('span.swatch', { style: { background: COLORS[i] } }),
-          n)) : null, h('span.muted', src)));
+          n)) : null, h('span.muted', src),
+      h('a.more', { href: '#/metrics?' + new URLSearchParams({
+        s: g.series.map(([id]) => id).join(','), r: '1d' }),
+      'aria-label': `${g.title}: more`, title: 'Longer ranges, other ' +
+        'series' }, 'More →')));
   }));
   clear(el, h('div.graphs', cards));
 }

@@ -126,8 +126,10 @@ function read(a, el) {
 
 // Open the form.  submit(body, confirmTimeout) performs the write and
 // throws an ApiError on refusal.  Resolves true once saved.
+// suggest(name, values) (optional, see suggest.js) gives choices for a
+// free-text field as a datalist, from what the other fields hold.
 export function openForm({ title, attrs, object, isNew, plugin, cls,
-  submit, submitLabel = 'Save', allowConfirm = true }) {
+  submit, submitLabel = 'Save', allowConfirm = true, suggest = null }) {
   const fields = sortAttrs(attrs.filter((a) => a.access === 'config'));
   return modal(title, (done) => {
     const els = new Map();
@@ -162,6 +164,35 @@ export function openForm({ title, attrs, object, isNew, plugin, cls,
         groups.set(g, h('fieldset.group', g ? h('legend', g) : null));
       groups.get(g).append(row);
     }
+    const lists = new Map();
+    let suggestSeq = 0;
+    // Refill every datalist from the fields' current text.
+    const refreshSuggest = async () => {
+      if (!suggest) return;
+      const my = ++suggestSeq;
+      const vals = {};
+      for (const [n, el] of els) vals[n] = el.value.trim();
+      for (const [n, dl] of lists) {
+        const opts = await suggest(n, vals);
+        if (my !== suggestSeq) return;
+        dl.replaceChildren(...(opts || []).map(([v, t]) =>
+          h('option', { value: v, label: t || null })));
+      }
+    };
+    for (const a of fields) {
+      const el = els.get(a.name);
+      if (!suggest || el.tagName !== 'INPUT' || a.type === 'secret' ||
+          el.disabled || !suggest.fields.includes(a.name)) continue;
+      const dl = h('datalist', { id: `f-${a.name}-list` });
+      el.setAttribute('list', dl.id);
+      el.after(dl);
+      lists.set(a.name, dl);
+    }
+    for (const el of els.values()) {
+      el.addEventListener('change', refreshSuggest);
+      el.addEventListener('input', refreshSuggest);
+    }
+    refreshSuggest();
     for (const fs of groups.values()) {
       if (![...fs.querySelectorAll('.field')].some((f) =>
         !f.classList.contains('advanced'))) fs.classList.add('advanced');

@@ -1,9 +1,9 @@
 // logs.js: the event and command journals with filters and live updates
 // (the app's event stream), and the other logs with follow.
 import * as api from './api.js';
-import { h, clear, label } from './dom.js';
+import { h, clear, label, toast } from './dom.js';
 import * as f from './format.js';
-import { state } from './state.js';
+import { state, can } from './state.js';
 
 const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice',
   'info', 'debug'];
@@ -20,8 +20,17 @@ function select(id, labelText, options, onchange) {
   return [h('label', { for: id }, labelText), s];
 }
 
+// Every log and the journals as one archive, for a support case (admin).
+function exportLink() {
+  return h('a.button#logs-export', { href: `${api.API}/logs/export`,
+    download: 'mgmtd-logs.tar.gz', title: 'Every log, the event and ' +
+    'command journals and a manifest, as one .tar.gz' }, 'Export all logs');
+}
+
 export async function logsIndexView(_params, main) {
-  main.append(head('Logs', 'What happened, and who did what.'));
+  main.append(h('header.page-head', h('div', h('p.crumb', 'Logs'),
+    h('h1', 'Logs'), h('p.lead', 'What happened, and who did what.')),
+  can('admin') ? h('div.head-actions', exportLink()) : null));
   const cards = [
     ['#/logs/events', 'Events', 'Warnings and notices of the daemon and plugins, live.'],
     ['#/logs/commands', 'Commands', 'Every change and action, by whom, through which interface.'],
@@ -123,43 +132,133 @@ export async function commandsView(_params, main) {
   };
 }
 
+// A line of a log, with what grep matched marked (any case, as the
+// server matches).
+function logLine(l, grep) {
+  const attrs = { title: l.time ? f.time(l.time) : null };
+  if (!grep) return h('span.line', attrs, l.text);
+  const parts = [];
+  const low = l.text.toLowerCase(), g = grep.toLowerCase();
+  let at = 0;
+  for (let i = low.indexOf(g); i >= 0 && g; i = low.indexOf(g, at)) {
+    parts.push(l.text.slice(at, i), h('mark', l.text.slice(i, i + g.length)));
+    at = i + g.length;
+  }
+  parts.push(l.text.slice(at));
+  return h('span.line', attrs, parts);
+}
+
+const PAGE_LINES = 500;
+const epoch = (input) => (input.value ? Math.floor(Date.parse(input.value)
+  / 1000) : '');
+
 export async function fileLogView({ name }, main) {
-  let grep = '';
+  const path = `logs/${encodeURIComponent(name)}`;
   let close = null;
-  const pre = h('pre.logtext#logtext', { tabindex: 0 });
-  const grepIn = h('input#log-grep', { type: 'search', placeholder: 'grep',
-    onchange: () => { grep = grepIn.value; load(); } });
+  let start = 0;   // where the oldest entry shown starts (0: the first)
+  let cursor = -1; // where the newest read ended: follow goes on there
+  let query = {};
+  let seq = 0;
+  const pre = h('pre.logtext#logtext', { tabindex: 0,
+    'aria-label': `${name} log` });
+  const status = h('span.muted#log-status', { 'aria-live': 'polite' });
+  const grepIn = h('input#log-grep', { type: 'search',
+    placeholder: 'Text, any case', onchange: () => load() });
+  const sinceIn = h('input#log-since', { type: 'datetime-local',
+    onchange: () => load() });
+  const untilIn = h('input#log-until', { type: 'datetime-local',
+    onchange: () => load() });
   const follow = h('input#log-follow', { type: 'checkbox', checked: true,
-    onchange: () => setFollow(follow.checked) });
-  const add = (lines) => {
-    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-    for (const l of lines) {
-      if (grep && !l.text.includes(grep)) continue;
-      pre.append(h('span.line', l.time ? h('span.muted', f.time(l.time) + ' ')
-        : null, l.text), '\n');
-    }
-    while (pre.childNodes.length > 4 * MAX_ROWS) pre.firstChild.remove();
-    if (atEnd) pre.scrollTop = pre.scrollHeight;
+    onchange: () => setFollow() });
+  const older = h('button.small#log-older', { type: 'button', hidden: true,
+    onclick: () => loadOlder() }, 'Load older');
+  const clearBtn = h('button.small#log-clear', { type: 'button',
+    onclick: () => {
+      grepIn.value = sinceIn.value = untilIn.value = '';
+      load();
+    } }, 'Clear filters');
+  const count = () => pre.querySelectorAll('.line').length;
+  const say = () => {
+    const n = count();
+    status.textContent = (n ? `${n} ${n === 1 ? 'line' : 'lines'}`
+      : 'No lines match') +
+      (start > 0 ? '; older ones above' : '') +
+      (close ? ' · following' : '');
   };
-  function setFollow(on) {
+  const lines = (list) => list.flatMap((l) => [logLine(l, query.grep), '\n']);
+  const add = (list) => {
+    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.append(...lines(list));
+    // Following for long: the oldest go, and where they began is lost.
+    while (pre.childNodes.length > 8 * MAX_ROWS) {
+      pre.firstChild.remove();
+      start = 0;
+    }
+    if (atEnd) pre.scrollTop = pre.scrollHeight;
+    older.hidden = start <= 0;
+    say();
+  };
+  function setFollow() {
     if (close) { close(); close = null; }
-    if (on)
-      close = api.stream(`${api.API}/logs/${encodeURIComponent(name)}/follow`, {
-        message: (d) => add(Array.isArray(d.lines) ? d.lines : [d]),
-        line: (d) => add([d]) });
+    const live = follow.checked && !query.until && cursor >= 0;
+    follow.disabled = !!query.until;
+    if (live) {
+      const q = new URLSearchParams({ cursor });
+      if (query.grep) q.set('grep', query.grep);
+      close = api.stream(`${api.API}/${path}/follow?${q}`, {
+        line: (d) => add([d]),
+        rotated: () => add([{ text: '— the log was rotated —' }]),
+        truncated: () => add([{ text: '— the log was truncated —' }]),
+      });
+    }
+    say();
   }
   async function load() {
-    clear(pre);
+    const my = ++seq;
+    query = { grep: grepIn.value, since: epoch(sinceIn),
+      until: epoch(untilIn) };
     try {
-      const r = await api.get(`logs/${encodeURIComponent(name)}`,
-        { grep, lines: 500 });
+      const r = await api.get(path, { ...query, lines: PAGE_LINES });
+      if (my !== seq) return;
+      clear(pre);
+      start = r.start || 0;
+      cursor = r.cursor;
       add(r.lines || []);
-    } catch (e) { pre.textContent = e.message; }
+      pre.scrollTop = pre.scrollHeight;
+    } catch (e) {
+      if (my !== seq) return;
+      clear(pre, e.message);
+      cursor = -1;
+    }
+    setFollow();
   }
-  main.append(head(label(name)), h('section.card', h('div.filters',
+  async function loadOlder() {
+    const my = seq;
+    older.disabled = true;
+    try {
+      const r = await api.get(path, { ...query, lines: PAGE_LINES,
+        before: start });
+      if (my !== seq) return;
+      const got = r.lines || [];
+      const h0 = pre.scrollHeight;
+      pre.prepend(...lines(got));
+      // Keep what was on screen where it was.
+      pre.scrollTop += pre.scrollHeight - h0;
+      start = got.length && !r.reset ? r.start : 0;
+      older.hidden = start <= 0;
+      say();
+    } catch (e) { toast(e.message, 'error'); } finally {
+      older.disabled = false;
+    }
+  }
+  main.append(head(label(name), 'Newest at the bottom. Filters run on the ' +
+    'server; the file is never loaded whole.'),
+  h('section.card', h('div.filters',
     h('label', { for: 'log-grep' }, 'Lines containing'), grepIn,
-    h('label.check', follow, ' Follow')), pre));
+    h('label', { for: 'log-since' }, 'From'), sinceIn,
+    h('label', { for: 'log-until' }, 'to'), untilIn, clearBtn,
+    h('label.check', follow, ' Follow'), can('admin') ? exportLink() : null),
+  h('div.log-tools', older, status), pre));
   await load();
-  setFollow(true);
   return () => { if (close) close(); };
 }

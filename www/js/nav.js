@@ -12,7 +12,8 @@ export function drawNav(el) {
       [label(c.name), h('span.nav-plugin', c.plugin)],
       { title: c.description, 'data-class': `${c.plugin}/${c.name}` }));
     if (area === 'system')
-      items.push(link('#/history', 'Configuration history'));
+      items.push(link('#/metrics', 'Metrics'),
+        link('#/history', 'Configuration history'));
     return h('section.nav-area', { 'data-area': area },
       h('h2', title), items.length ? h('ul', items)
         : h('p.nav-empty', 'Nothing installed'));
