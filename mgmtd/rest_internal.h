@@ -233,6 +233,10 @@ bool rest_query(struct rest_req *rq, const char *name, char *buf,
 		size_t len);
 /* An integer query parameter in [min, max] (def when absent).  0, or
  * -EINVAL after answering 400. */
+/* Answer 400 with errors[].path naming query parameter name; returns
+ * -EINVAL. */
+int rest_bad_param(struct rest_req *rq, const char *name, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
 int rest_query_int(struct rest_req *rq, const char *name, long long def,
 		   long long min, long long max, long long *out);
 /* A request header, or NULL. */

@@ -193,6 +193,21 @@ bool rest_query(struct rest_req *rq, const char *name, char *buf, size_t len)
 	return qs && mg_get_var(qs, strlen(qs), name, buf, len) >= 0;
 }
 
+int rest_bad_param(struct rest_req *rq, const char *name, const char *fmt,
+		   ...)
+{
+	struct mgmtd_err err = { 0 };
+	char why[MGMTD_ERR_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	mgmtd_err_add(&err, MGMTD_E_INVALID, name, "%s", why);
+	rest_send_problem(rq, rest_problem_err(400, &err));
+	return -EINVAL;
+}
+
 int rest_query_int(struct rest_req *rq, const char *name, long long def,
 		   long long min, long long max, long long *out)
 {
@@ -204,11 +219,10 @@ int rest_query_int(struct rest_req *rq, const char *name, long long def,
 		return 0;
 	errno = 0;
 	v = strtoll(buf, &end, 10);
-	if (errno || end == buf || *end || v < min || v > max) {
-		rest_fail(rq, 400, "query parameter %s must be an integer "
-			  "between %lld and %lld", name, min, max);
-		return -EINVAL;
-	}
+	if (errno || end == buf || *end || v < min || v > max)
+		return rest_bad_param(rq, name,
+				      "must be an integer between %lld and "
+				      "%lld", min, max);
 	*out = v;
 	return 0;
 }

@@ -60,16 +60,6 @@ void rest_h_logs(struct rest_req *rq)
 		       NULL);
 }
 
-/* A 400 naming the query parameter. */
-static int bad_param(struct rest_req *rq, const char *name, const char *why)
-{
-	struct mgmtd_err err = { 0 };
-
-	mgmtd_err_add(&err, MGMTD_E_INVALID, name, "%s", why);
-	rest_send_problem(rq, rest_problem_err(400, &err));
-	return -EINVAL;
-}
-
 static int when_param(struct rest_req *rq, const char *name, int64_t *out)
 {
 	char buf[64];
@@ -78,9 +68,10 @@ static int when_param(struct rest_req *rq, const char *name, int64_t *out)
 	if (!rest_query(rq, name, buf, sizeof(buf)) || !buf[0])
 		return 0;
 	if (logread_parse_when(buf, core_realtime(), out) < 0)
-		return bad_param(rq, name, "must be seconds since the epoch, "
-					   "negative seconds before now, or an "
-					   "RFC 3339 time");
+		return rest_bad_param(rq, name,
+				      "must be seconds since the epoch, "
+				      "negative seconds before now, or an "
+				      "RFC 3339 time");
 	return 0;
 }
 
@@ -98,11 +89,13 @@ static int parse_query(struct rest_req *rq, struct logread_query *q,
 		return -EINVAL;
 	if (q->since != LOGREAD_NO_TIME && q->until != LOGREAD_NO_TIME &&
 	    q->until < q->since)
-		return bad_param(rq, "until", "must not be before since");
+		return rest_bad_param(rq, "until", "must not be before since");
 	grep[0] = '\0';
 	if (rest_query(rq, "grep", probe, sizeof(probe))) {
 		if (strlen(probe) > GREP_MAX)
-			return bad_param(rq, "grep", "at most 256 characters");
+			return rest_bad_param(rq, "grep",
+					      "at most %d characters",
+					      GREP_MAX);
 		snprintf(grep, glen, "%s", probe);
 	}
 	q->grep = grep;

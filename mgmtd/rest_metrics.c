@@ -28,21 +28,6 @@
 #define DEF_END "now"
 #define MAX_SERIES 5
 
-/* 400 naming the query parameter name in errors[].path. */
-static void bad_param(struct rest_req *rq, const char *name,
-		      const char *why)
-{
-	char detail[512];
-	json_t *p;
-
-	snprintf(detail, sizeof(detail), "query parameter %s: %s", name, why);
-	p = rest_problem(400, detail);
-	json_object_set_new(p, "errors",
-			    json_pack("[{s:s,s:s,s:s}]", "path", name,
-				      "message", why, "code", "invalid"));
-	rest_send_problem(rq, p);
-}
-
 /* The stale filter: -1 any, 1 stale only, 0 live only; -2 after
  * answering 400. */
 static int stale_filter(struct rest_req *rq)
@@ -53,7 +38,7 @@ static int stale_filter(struct rest_req *rq)
 		return -1;
 	if (!strcmp(v, "true") || !strcmp(v, "false"))
 		return v[0] == 't';
-	bad_param(rq, "stale", "must be true or false");
+	rest_bad_param(rq, "stale", "must be true or false");
 	return -2;
 }
 
@@ -95,7 +80,7 @@ static bool times(struct rest_req *rq, time_t *ts, time_t *te)
 		strcpy(end, DEF_END);
 	if (metrics_parse_times(rq->rest->core->metrics, start, end, ts, te,
 				&which, msg, sizeof(msg)) < 0) {
-		bad_param(rq, which, msg);
+		rest_bad_param(rq, which, "%s", msg);
 		return false;
 	}
 	return true;
@@ -122,11 +107,11 @@ static void send_graph(struct rest_req *rq, const struct metrics_series *se,
 	rc = metrics_graph(rq->rest->core->metrics, se, n, &o, &png, &len, msg,
 			   sizeof(msg));
 	if (rc == -EIO && strstr(msg, "small")) {
-		bad_param(rq, "height", msg);
+		rest_bad_param(rq, "height", "%s", msg);
 		return;
 	}
 	if (rc == -EINVAL) {
-		bad_param(rq, "series", msg);
+		rest_bad_param(rq, "series", "%s", msg);
 		return;
 	}
 	if (rc < 0) {
@@ -148,7 +133,7 @@ static void send_points(struct rest_req *rq, const struct metrics_series *se)
 	if (!rest_query(rq, "cf", cf, sizeof(cf)))
 		strcpy(cf, "AVERAGE");
 	if (strcmp(cf, "AVERAGE") && strcmp(cf, "MAX")) {
-		bad_param(rq, "cf", "must be AVERAGE or MAX");
+		rest_bad_param(rq, "cf", "must be AVERAGE or MAX");
 		return;
 	}
 	if (rest_query_int(rq, "resolution", 0, 0, 365LL * 86400, &res) < 0 ||
@@ -230,7 +215,7 @@ void rest_h_metrics_graph(struct rest_req *rq)
 		if (n == MAX_SERIES) {
 			snprintf(why, sizeof(why), "at most %d series",
 				 MAX_SERIES);
-			bad_param(rq, "series", why);
+			rest_bad_param(rq, "series", "%s", why);
 			return;
 		}
 		rc = c->metrics ? metrics_series_resolve(c->metrics,
@@ -242,7 +227,7 @@ void rest_h_metrics_graph(struct rest_req *rq)
 			snprintf(why, sizeof(why),
 				 "%s is not <plugin>/<class>/<key>/<attribute>",
 				 id);
-			bad_param(rq, "series", why);
+			rest_bad_param(rq, "series", "%s", why);
 			return;
 		}
 		if (rc < 0) {
@@ -252,7 +237,7 @@ void rest_h_metrics_graph(struct rest_req *rq)
 		n++;
 	}
 	if (n == 0) {
-		bad_param(rq, "series", "at least one is needed");
+		rest_bad_param(rq, "series", "at least one is needed");
 		return;
 	}
 	send_graph(rq, se, n);
