@@ -653,7 +653,7 @@ int svc_sd_signal(struct svc_sd *d, int sig)
 		return -ESRCH;
 	/* systemd signals the main process it knows: no pid reuse race. */
 	snprintf(opt, sizeof(opt), "--signal=%d", sig);
-	const char *argv[] = { "systemctl", "kill", "--kill-who=main", opt,
+	const char *argv[] = { "systemctl", "kill", "--kill-whom=main", opt,
 			       d->unit, NULL };
 	struct mgmtd_exec_opts o = { .timeout_ms = SD_EXEC_TIMEOUT_MS };
 	struct mgmtd_exec_result r;
