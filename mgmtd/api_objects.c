@@ -181,7 +181,9 @@ static json_t *op_edit(struct core *c, const struct api_caller *who,
 	api_request_of(who, rq, &trq);
 	snprintf(what, sizeof(what), "%s %s", verbs[kind], e.path);
 	trq.what = what;
-	resp = api_txn_response(txn_edit(c, apply_edit, &e, &trq, &res, &err),
+	/* apply_edit replaces objects, never changes one in place. */
+	resp = api_txn_response(txn_edit_shared(c, apply_edit, &e, &trq, &res,
+						&err),
 				&res, &err);
 	if (e.stale) {
 		json_object_set_new(resp, "status", json_integer(412));

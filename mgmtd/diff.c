@@ -71,17 +71,29 @@ static void diff_collection(const struct schema_class *sc, const char *cpath,
 	const char *key = sc->key->name;
 	char ipath[PATH_LEN];
 	json_t *index = json_object(), *item;
-	size_t i;
+	size_t lo = 0, ha = json_array_size(a), hb = json_array_size(b), i;
 
+	/* A commit shares the objects it did not touch with the running
+	 * tree (schema_normalize_tree_from): the same object at both ends
+	 * is no change, and keys are unique, so only the middle can differ. */
+	while (lo < ha && lo < hb && json_array_get(a, lo) == json_array_get(b, lo))
+		lo++;
+	while (ha > lo && hb > lo &&
+	       json_array_get(a, ha - 1) == json_array_get(b, hb - 1)) {
+		ha--;
+		hb--;
+	}
 	/* Index a by key so that 10,000 objects diff in linear time. */
-	json_array_foreach(a, i, item) {
+	for (i = lo; i < ha; i++) {
 		char kb[PATH_LEN];
+		item = json_array_get(a, i);
 		key_text(item, key, kb, sizeof(kb));
 		json_object_set(index, kb, item);
 	}
-	json_array_foreach(b, i, item) {
+	for (i = lo; i < hb; i++) {
 		char kb[PATH_LEN];
 		json_t *old;
+		item = json_array_get(b, i);
 		key_text(item, key, kb, sizeof(kb));
 		snprintf(ipath, sizeof(ipath), "%s[%s]", cpath, kb);
 		if (!(old = json_object_get(index, kb))) {
@@ -93,8 +105,9 @@ static void diff_collection(const struct schema_class *sc, const char *cpath,
 		json_object_del(index, kb);
 	}
 	/* What is left in the index was removed. */
-	json_array_foreach(a, i, item) {
+	for (i = lo; i < ha; i++) {
 		char kb[PATH_LEN];
+		item = json_array_get(a, i);
 		key_text(item, key, kb, sizeof(kb));
 		if (!json_object_get(index, kb))
 			continue;

@@ -139,6 +139,27 @@ static int check_actions(const struct mgmtd_class *c, char *msg, size_t len)
 	return 0;
 }
 
+static int class_defaults(struct schema_class *sc, char *msg, size_t len)
+{
+	if (!(sc->defaults = calloc(sc->n_attrs + 1, sizeof(*sc->defaults))))
+		return snprintf(msg, len, "out of memory"), -ENOMEM;
+	for (size_t i = 0; i < sc->n_attrs; i++)
+		if (schema_attr_default(&sc->cls->attrs[i], &sc->defaults[i]) < 0)
+			return -EINVAL; /* check_attr refused it already */
+	return 0;
+}
+
+static void free_classes(struct schema_class *classes, size_t n)
+{
+	for (size_t i = 0; classes && i < n; i++) {
+		for (size_t a = 0; classes[i].defaults && a < classes[i].n_attrs;
+		     a++)
+			json_decref(classes[i].defaults[a]);
+		free(classes[i].defaults);
+	}
+	free(classes);
+}
+
 static int check_class(struct schema_class *sc, const struct mgmtd_class *c,
 		       char *msg, size_t len)
 {
@@ -185,7 +206,7 @@ static int check_class(struct schema_class *sc, const struct mgmtd_class *c,
 				c->name, sc->key->name),
 		       -EINVAL;
 	sc->n_attrs = n;
-	return 0;
+	return class_defaults(sc, msg, len);
 }
 
 static int check_plugin(const struct schema *s, const struct mgmtd_plugin *p,
@@ -261,7 +282,7 @@ int schema_add_plugin(struct schema *s, const struct mgmtd_plugin *p,
 	s->plugins[s->n_plugins++] = sp;
 	return 0;
 fail:
-	free(sp.classes);
+	free_classes(sp.classes, n);
 	return rc;
 }
 
@@ -269,7 +290,8 @@ void schema_remove_plugin(struct schema *s, const char *name)
 {
 	for (size_t i = 0; i < s->n_plugins; i++)
 		if (strcmp(s->plugins[i].name, name) == 0) {
-			free(s->plugins[i].classes);
+			free_classes(s->plugins[i].classes,
+				     s->plugins[i].n_classes);
 			memmove(&s->plugins[i], &s->plugins[i + 1],
 				(s->n_plugins - i - 1) * sizeof(*s->plugins));
 			s->n_plugins--;
@@ -280,7 +302,7 @@ void schema_remove_plugin(struct schema *s, const char *name)
 void schema_fini(struct schema *s)
 {
 	for (size_t i = 0; i < s->n_plugins; i++)
-		free(s->plugins[i].classes);
+		free_classes(s->plugins[i].classes, s->plugins[i].n_classes);
 	free(s->plugins);
 	*s = (struct schema){ 0 };
 }

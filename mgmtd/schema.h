@@ -14,6 +14,11 @@ struct schema_class {
 	const struct mgmtd_attr *key; /* collections only */
 	size_t n_attrs;
 	bool has_config;              /* false: a state-only class */
+	/* The canonical default of each attribute (indexed like cls->attrs,
+	 * NULL where none), computed once at load because normalising a
+	 * default for each of 10,000 objects costs; NULL for a class made
+	 * on the fly (action parameters): defaults are then computed. */
+	json_t **defaults;
 };
 
 struct schema_plugin {
@@ -54,6 +59,12 @@ const struct mgmtd_attr *schema_attr_find(const struct schema_class *sc,
  * broken rule is recorded in err with its path.  Returns 0 or -EINVAL. */
 int schema_normalize_tree(const struct schema *s, json_t *in, json_t **out,
 			  struct mgmtd_err *err);
+/* The same, given running: a tree schema_normalize_tree made (borrowed;
+ * NULL: none).  The result is equal, but objects of in that equal
+ * running's are not normalised again: they are shared with running. */
+int schema_normalize_tree_from(const struct schema *s, json_t *in,
+			       json_t *running, json_t **out,
+			       struct mgmtd_err *err);
 
 /* Validate one object of class sc given by a client (borrowed), as
  * schema_normalize_tree would, under path prefix ("dns.hosts[db1]"). */

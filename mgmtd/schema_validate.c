@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "schema_reuse.h"
 #include "types.h"
 
 #define PATH_LEN MGMTD_ERR_PATH_LEN
@@ -127,13 +128,14 @@ static int normalize_value(const struct mgmtd_attr *a, const char *prefix,
 
 int schema_attr_default(const struct mgmtd_attr *a, json_t **out)
 {
-	struct mgmtd_err ignored = { 0 };
+	struct mgmtd_err ignored; /* 12 KiB: not zeroed, as nothing reads it */
 	json_t *raw;
 	int rc;
 
 	*out = NULL;
 	if (!a->default_value)
 		return 0;
+	ignored.count = ignored.dropped = 0;
 	raw = (a->flags & MGMTD_A_LIST) ? default_list_json(a)
 					: default_json(a, a->default_value);
 	rc = raw ? normalize_value(a, "", raw, out, &ignored) : -ENOMEM;
@@ -141,12 +143,18 @@ int schema_attr_default(const struct mgmtd_attr *a, json_t **out)
 	return rc;
 }
 
-/* The default of a (a new reference, canonical) or NULL if none.  Every
- * default was checked when the plugin was loaded. */
-static json_t *attr_default(const struct mgmtd_attr *a)
+/* The default of a, an attribute of sc (a new reference, canonical) or
+ * NULL if none.  Every default was checked when the plugin was loaded. */
+static json_t *attr_default(const struct schema_class *sc,
+			    const struct mgmtd_attr *a)
 {
 	json_t *out = NULL;
 
+	if (sc->defaults) {
+		json_t *d = sc->defaults[a - sc->cls->attrs];
+		/* A list is a container someone could extend in place. */
+		return json_is_array(d) ? json_copy(d) : json_incref(d);
+	}
 	return schema_attr_default(a, &out) == 0 ? out : NULL;
 }
 
@@ -190,7 +198,7 @@ int schema_normalize_object(const struct schema_class *sc, const char *path,
 		if (v && !json_is_null(v)) {
 			if (normalize_value(a, path, v, &norm, err) < 0)
 				rc = -EINVAL;
-		} else if (!(norm = attr_default(a)) &&
+		} else if (!(norm = attr_default(sc, a)) &&
 			   (a->flags & (MGMTD_A_REQUIRED | MGMTD_A_KEY))) {
 			rc = attr_err(err, MGMTD_E_INVALID, path, a->name,
 				      "is required");
@@ -231,9 +239,10 @@ static void key_text(char *buf, size_t len, json_t *k)
 		snprintf(buf, len, "i:%lld", (long long)json_integer_value(k));
 }
 
+/* run: the running tree's canonical array of the class, or NULL. */
 static int normalize_collection(const struct schema_class *sc,
-				const char *cpath, json_t *in, json_t **out,
-				struct mgmtd_err *err)
+				const char *cpath, json_t *in, json_t *run,
+				json_t **out, struct mgmtd_err *err)
 {
 	char ipath[PATH_LEN], kbuf[PATH_LEN];
 	json_t *arr, *seen, *item;
@@ -247,6 +256,10 @@ static int normalize_collection(const struct schema_class *sc,
 		return mgmtd_err_add(err, MGMTD_E_INVALID, cpath,
 				     "at most %u objects allowed",
 				     sc->cls->max_objects);
+	/* From scratch when that fails: it names every broken rule. */
+	if (run && (rc = schema_reuse_collection(sc, in, run, out)) != -EAGAIN)
+		return rc;
+	rc = 0;
 	arr = json_array();
 	seen = json_object();
 	json_array_foreach(in, i, item) {
@@ -276,8 +289,9 @@ static int normalize_collection(const struct schema_class *sc,
 	return 0;
 }
 
+/* run: the running tree's part of the plugin (canonical), or NULL. */
 static int normalize_plugin(const struct schema_plugin *sp, json_t *in,
-			    json_t **out, struct mgmtd_err *err)
+			    json_t *run, json_t **out, struct mgmtd_err *err)
 {
 	char cpath[PATH_LEN];
 	const char *name;
@@ -300,10 +314,17 @@ static int normalize_plugin(const struct schema_plugin *sp, json_t *in,
 	for (size_t i = 0; i < sp->n_classes; i++) {
 		const struct schema_class *sc = &sp->classes[i];
 		json_t *given = in ? json_object_get(in, sc->cls->name) : NULL;
+		json_t *was = run ? json_object_get(run, sc->cls->name) : NULL;
 		json_t *empty = NULL, *norm = NULL;
 
 		if (!sc->has_config)
 			continue;
+		/* Canonical already (see schema_reuse.c): shared as it is. */
+		if (given && was && sc->cls->kind == MGMTD_SINGLETON &&
+		    json_equal(given, was)) {
+			json_object_set(res, sc->cls->name, was);
+			continue;
+		}
 		if (!given)
 			given = empty = sc->cls->kind == MGMTD_SINGLETON
 						? json_object()
@@ -311,8 +332,8 @@ static int normalize_plugin(const struct schema_plugin *sp, json_t *in,
 		snprintf(cpath, sizeof(cpath), "%s.%s", sp->name, sc->cls->name);
 		if ((sc->cls->kind == MGMTD_SINGLETON
 			     ? schema_normalize_object(sc, cpath, given, &norm, err)
-			     : normalize_collection(sc, cpath, given, &norm,
-						    err)) < 0)
+			     : normalize_collection(sc, cpath, given, was,
+						    &norm, err)) < 0)
 			rc = -EINVAL;
 		else
 			json_object_set_new(res, sc->cls->name, norm);
@@ -329,6 +350,13 @@ static int normalize_plugin(const struct schema_plugin *sp, json_t *in,
 int schema_normalize_tree(const struct schema *s, json_t *in, json_t **out,
 			  struct mgmtd_err *err)
 {
+	return schema_normalize_tree_from(s, in, NULL, out, err);
+}
+
+int schema_normalize_tree_from(const struct schema *s, json_t *in,
+			       json_t *running, json_t **out,
+			       struct mgmtd_err *err)
+{
 	const char *name;
 	json_t *res, *sub;
 	int rc = 0;
@@ -339,8 +367,10 @@ int schema_normalize_tree(const struct schema *s, json_t *in, json_t **out,
 	res = json_object();
 	for (size_t i = 0; i < s->n_plugins; i++) {
 		json_t *norm = NULL;
-		if (normalize_plugin(&s->plugins[i],
-				     json_object_get(in, s->plugins[i].name),
+		const char *pn = s->plugins[i].name;
+		if (normalize_plugin(&s->plugins[i], json_object_get(in, pn),
+				     running ? json_object_get(running, pn)
+					     : NULL,
 				     &norm, err) < 0)
 			rc = -EINVAL;
 		else

@@ -59,6 +59,29 @@ const struct mgmtd_tree *mgmtd_tree_plugin(const struct mgmtd_tree *t,
 	return t ? tree_view_find(t->set, t->n_set, plugin) : NULL;
 }
 
+json_t *tree_copy_groups(json_t *root)
+{
+	json_t *copy = json_copy(root), *part, *v;
+	const char *pn, *cn;
+
+	if (!copy)
+		return NULL;
+	json_object_foreach(copy, pn, part) {
+		json_t *own = json_copy(part);
+		if (!own || json_object_set_new(copy, pn, own) < 0)
+			goto fail;
+		json_object_foreach(own, cn, v) {
+			json_t *c = json_copy(v);
+			if (!c || json_object_set_new(own, cn, c) < 0)
+				goto fail;
+		}
+	}
+	return copy;
+fail:
+	json_decref(copy);
+	return NULL;
+}
+
 json_t *tree_class(json_t *plugin_subtree, const char *cls)
 {
 	return plugin_subtree ? json_object_get(plugin_subtree, cls) : NULL;

@@ -36,6 +36,12 @@ struct mgmtd_tree *tree_view_all(json_t *root, const struct schema *s);
 const struct mgmtd_tree *tree_view_find(const struct mgmtd_tree *set,
 					size_t n, const char *name);
 
+/* A copy of a whole tree (root borrowed; NULL when out of memory) that
+ * owns its groups, the plugins' parts and each class's value (array or
+ * singleton), but shares the objects in the arrays with root: change,
+ * add or remove the copy's classes, plugins and objects, never an object
+ * in place.  Cheap where a deep copy of 10,000 objects is not. */
+json_t *tree_copy_groups(json_t *root);
 /* Objects of a class in a plugin subtree (borrowed), NULL when absent. */
 json_t *tree_class(json_t *plugin_subtree, const char *cls);
 /* The item of collection array whose key attribute equals key. */

@@ -226,7 +226,9 @@ int txn_run_candidate(struct core *c, json_t *candidate,
 	json_t *cand = NULL;
 
 	*res = (struct txn_result){ .version = store_version(c->store) };
-	if (schema_normalize_tree(&c->schema, candidate, &cand, err) < 0) {
+	/* Objects equal to running ones are not normalised again. */
+	if (schema_normalize_tree_from(&c->schema, candidate, c->running, &cand,
+				       err) < 0) {
 		journal_result(c, rq, rq->what ? rq->what : "(candidate)",
 			       -EINVAL, err, 0);
 		return -EINVAL;
@@ -259,16 +261,22 @@ int txn_commit(struct core *c, json_t *candidate, const struct txn_request *rq,
 	return rc;
 }
 
-int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
-	     const struct txn_request *rq, struct txn_result *res,
-	     struct mgmtd_err *err)
+static json_t *deep_copy(json_t *tree)
+{
+	return json_deep_copy(tree);
+}
+
+/* Edit what copy makes of the running tree and commit it. */
+static int edit_copy(struct core *c, json_t *(*copy)(json_t *),
+		     txn_edit_fn edit, void *arg, const struct txn_request *rq,
+		     struct txn_result *res, struct mgmtd_err *err)
 {
 	json_t *tree;
 	int rc;
 
 	pthread_mutex_lock(&c->txn_lock);
 	*res = (struct txn_result){ .version = store_version(c->store) };
-	tree = c->running ? json_deep_copy(c->running) : json_object();
+	tree = c->running ? copy(c->running) : json_object();
 	if (!tree)
 		rc = -ENOMEM;
 	else if ((rc = edit(tree, arg, err)) == 0)
@@ -279,6 +287,20 @@ int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
 	pthread_mutex_unlock(&c->txn_lock);
 	json_decref(tree);
 	return rc;
+}
+
+int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
+	     const struct txn_request *rq, struct txn_result *res,
+	     struct mgmtd_err *err)
+{
+	return edit_copy(c, deep_copy, edit, arg, rq, res, err);
+}
+
+int txn_edit_shared(struct core *c, txn_edit_fn edit, void *arg,
+		    const struct txn_request *rq, struct txn_result *res,
+		    struct mgmtd_err *err)
+{
+	return edit_copy(c, tree_copy_groups, edit, arg, rq, res, err);
 }
 
 int txn_rollback(struct core *c, unsigned version,

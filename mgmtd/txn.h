@@ -46,6 +46,13 @@ typedef int (*txn_edit_fn)(json_t *tree, void *arg, struct mgmtd_err *err);
 int txn_edit(struct core *c, txn_edit_fn edit, void *arg,
 	     const struct txn_request *rq, struct txn_result *res,
 	     struct mgmtd_err *err);
+/* txn_edit, cheaper on a large tree: the copy edit receives owns its
+ * groups but shares collection objects with the running tree
+ * (tree_copy_groups), so edit may add, replace or remove objects and
+ * change classes, never change an object in place. */
+int txn_edit_shared(struct core *c, txn_edit_fn edit, void *arg,
+		    const struct txn_request *rq, struct txn_result *res,
+		    struct mgmtd_err *err);
 /* Roll back to stored version v: a transaction like any other. */
 int txn_rollback(struct core *c, unsigned version,
 		 const struct txn_request *rq, struct txn_result *res,

@@ -399,7 +399,7 @@ static const char *dir_setting(struct mgmtd_ctx *ctx, struct cifs_priv *p,
 static int load_dirs(struct mgmtd_ctx *ctx, struct cifs_priv *p)
 {
 	struct cifs_dirs *d = &p->dirs;
-	const char *all[6];
+	const char *all[7];
 
 	d->lock = dir_setting(ctx, p, CIFS_SET_LOCK_DIR, "lock", "/run/samba");
 	d->state = dir_setting(ctx, p, CIFS_SET_STATE_DIR, "state",
@@ -411,9 +411,11 @@ static int load_dirs(struct mgmtd_ctx *ctx, struct cifs_priv *p)
 				     "/var/lib/samba/private");
 	d->ncalrpc = dir_setting(ctx, p, CIFS_SET_NCALRPC_DIR, "ncalrpc",
 				 "/run/samba/ncalrpc");
+	d->log = dir_setting(ctx, p, CIFS_SET_LOG_DIR, "log", "/var/log/samba");
 	all[0] = d->lock, all[1] = d->state, all[2] = d->cache;
 	all[3] = d->pid, all[4] = d->private_dir, all[5] = d->ncalrpc;
-	for (int i = 0; i < 6; i++) {
+	all[6] = d->log;
+	for (int i = 0; i < 7; i++) {
 		if (!all[i])
 			return -ENOMEM;
 		if (all[i][0] != '/') {
@@ -462,7 +464,7 @@ static int make_dirs(struct mgmtd_ctx *ctx, const struct cifs_priv *p)
 {
 	const char *all[] = { p->dirs.lock, p->dirs.state, p->dirs.cache,
 			      p->dirs.pid, p->dirs.private_dir,
-			      p->dirs.ncalrpc };
+			      p->dirs.ncalrpc, p->dirs.log };
 	char dir[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -514,8 +516,9 @@ static int bootstrap_conf(struct mgmtd_ctx *ctx, const struct cifs_priv *p)
 static int make_service(struct mgmtd_ctx *ctx, struct cifs_priv *p)
 {
 	char log[PATH_MAX], pid[PATH_MAX], helper[PATH_MAX];
+	char samba_log[PATH_MAX];
 	const char *argv[] = { p->smbd, "--foreground", "--no-process-group",
-			       "--debug-stdout", "-s", p->smb_conf, NULL };
+			       "-s", p->smb_conf, NULL };
 	const char *helpers[] = { helper, NULL };
 	struct mgmtd_service_spec spec = {
 		.name = "smbd",
@@ -533,10 +536,15 @@ static int make_service(struct mgmtd_ctx *ctx, struct cifs_priv *p)
 	if (!log[0])
 		snprintf(log, sizeof(log), "%s/smbd.log",
 			 mgmtd_ctx_state_dir(ctx));
-	/* smbd logs to stdout (--debug-stdout), which the service appends
-	 * to this file: Samba's own "log file" does not apply. */
-	mgmtd_log_register(ctx, "smbd", log,
+	/* smbd logs to the "log file" of smb.conf (<log_dir>/log.smbd, with
+	 * a timestamped head per entry); the service appends what it prints
+	 * on stdout and stderr (start-up failures) to log. */
+	snprintf(samba_log, sizeof(samba_log), "%s/log.smbd", p->dirs.log);
+	mgmtd_log_register(ctx, "smbd", samba_log,
 			   "Samba's file server (smbd): its debug log");
+	mgmtd_log_register(ctx, "smbd_console", log,
+			   "What smbd printed on its console (start-up "
+			   "failures)");
 	snprintf(pid, sizeof(pid), "%s/smbd.pid", p->dirs.pid);
 	snprintf(helper, sizeof(helper), "%s/samba-dcerpcd.pid", p->dirs.pid);
 	return mgmtd_service_new(ctx, &spec, &p->smbd_svc);

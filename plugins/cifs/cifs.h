@@ -116,6 +116,7 @@
 #define CIFS_SET_PID_DIR "pid_dir"
 #define CIFS_SET_PRIVATE_DIR "private_dir"
 #define CIFS_SET_NCALRPC_DIR "ncalrpc_dir"
+#define CIFS_SET_LOG_DIR "log_dir"
 #define CIFS_SET_PORT "port"
 #define CIFS_SET_INTERFACES "interfaces"
 #define CIFS_SET_BIND_ONLY "bind_interfaces_only"

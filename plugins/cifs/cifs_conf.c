@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static const struct refused refused_global[] = {
 	{ "private dir", "the daemon setting private_dir" },
 	{ "private directory", "the daemon setting private_dir" },
 	{ "ncalrpc dir", "the daemon setting ncalrpc_dir" },
+	{ "log file", "the daemon setting log_dir" },
 	{ "passdb backend", NULL },
 	{ "server role", "the attribute role" },
 	{ "security", "the attribute role" },
@@ -384,6 +386,17 @@ static void render_global(struct out *o, const struct cifs_server_conf *s,
 	param(o, "pid directory", d->pid);
 	param(o, "private dir", d->private_dir);
 	param(o, "ncalrpc dir", d->ncalrpc);
+	/* Samba writes the "[date, level] file:line(fn)" head of each entry
+	 * only to a log file (never to stdout): a file of its own makes the
+	 * log's times readable (mgmtd/logread.c).  One file for smbd and the
+	 * helpers it spawns, rotated by Samba to .old at max log size (KiB). */
+	if (d->log) {
+		char file[PATH_MAX];
+
+		snprintf(file, sizeof(file), "%s/log.smbd", d->log);
+		param(o, "log file", file);
+		param_int(o, "max log size", 10000);
+	}
 	param(o, "passdb backend", "tdbsam");
 	/* A file server: no printing. */
 	param_bool(o, "load printers", false);

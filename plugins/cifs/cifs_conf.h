@@ -20,6 +20,7 @@ struct cifs_list {
 /* Samba's directories, from the daemon settings. */
 struct cifs_dirs {
 	const char *lock, *state, *cache, *pid, *private_dir, *ncalrpc;
+	const char *log; /* Samba's log files: log.smbd, ... */
 };
 
 /* [global]; NULL strings and empty lists are left to Samba's default. */

@@ -42,18 +42,24 @@ static const char *str_of(const struct mgmtd_obj *o, const char *attr)
 	return o && mgmtd_obj_has(o, attr) ? mgmtd_obj_str(o, attr) : NULL;
 }
 
-/* Fill the next *n pool slots with the items of list attr. */
+/* Fill the next n pool slots with the items of list attr. */
+static const char *const *take_n(const struct mgmtd_obj *o, const char *attr,
+				 const char ***cursor, size_t n)
+{
+	const char **items = *cursor;
+
+	for (size_t i = 0; i < n; i++)
+		items[i] = mgmtd_obj_list_at(o, attr, i);
+	*cursor += n;
+	return items;
+}
+
 static const char *const *take_list(const struct mgmtd_obj *o,
 				    const char *attr, const char ***cursor,
 				    size_t *n)
 {
-	const char **items = *cursor;
-
 	*n = list_len(o, attr);
-	for (size_t i = 0; i < *n; i++)
-		items[i] = mgmtd_obj_list_at(o, attr, i);
-	*cursor += *n;
-	return items;
+	return take_n(o, attr, cursor, *n);
 }
 
 static void dns_conf_fini(struct dns_conf *c)
@@ -71,15 +77,19 @@ static int dns_conf_load(struct dns_conf *c, const struct mgmtd_tree *t)
 	const char **cursor;
 
 	*c = (struct dns_conf){ .n_hosts = n };
+	/* Each list measured once: at 10,000 hosts every lookup counts. */
+	if (!(c->hosts = calloc(n ? n : 1, sizeof(*c->hosts))))
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct mgmtd_obj *o = mgmtd_tree_at(t, DNS_CLS_HOSTS, i);
+		struct dns_host_entry *e = &c->hosts[i];
 
-		total += list_len(o, DNS_A_ADDRESSES) +
-			 list_len(o, DNS_A_ALIASES);
+		e->n_addresses = list_len(o, DNS_A_ADDRESSES);
+		e->n_aliases = list_len(o, DNS_A_ALIASES);
+		total += e->n_addresses + e->n_aliases;
 	}
-	c->hosts = calloc(n ? n : 1, sizeof(*c->hosts));
 	c->pool = calloc(total ? total : 1, sizeof(*c->pool));
-	if (!c->hosts || !c->pool) {
+	if (!c->pool) {
 		dns_conf_fini(c);
 		return -ENOMEM;
 	}
@@ -96,10 +106,9 @@ static int dns_conf_load(struct dns_conf *c, const struct mgmtd_tree *t)
 		struct dns_host_entry *e = &c->hosts[i];
 
 		e->name = mgmtd_obj_str(o, DNS_A_NAME); /* the key */
-		e->addresses = take_list(o, DNS_A_ADDRESSES, &cursor,
-					 &e->n_addresses);
-		e->aliases = take_list(o, DNS_A_ALIASES, &cursor,
-				       &e->n_aliases);
+		e->addresses = take_n(o, DNS_A_ADDRESSES, &cursor,
+				      e->n_addresses);
+		e->aliases = take_n(o, DNS_A_ALIASES, &cursor, e->n_aliases);
 	}
 	return 0;
 }

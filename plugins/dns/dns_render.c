@@ -480,16 +480,23 @@ static void check_options(const struct dns_settings_conf *s, struct report *r)
 	}
 }
 
+/* The first item from index from on that repeats an earlier one, or n. */
+static size_t next_dup(const char *const *items, size_t n, size_t from)
+{
+	for (size_t i = from; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (name_eq(items[i], items[j]))
+				return i;
+	return n;
+}
+
 static void check_dups(const char *const *items, size_t n, const char *path,
 		       const char *what, struct report *r)
 {
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (name_eq(items[i], items[j])) {
-				report(r, MGMTD_E_INVALID, path,
-				       "%s %s listed twice", what, items[i]);
-				break;
-			}
+	for (size_t i = next_dup(items, n, 1); i < n;
+	     i = next_dup(items, n, i + 1))
+		report(r, MGMTD_E_INVALID, path, "%s %s listed twice", what,
+		       items[i]);
 }
 
 /* One RFC 1123 label: letters, digits, inner hyphens, 1 to 63 bytes. */
@@ -611,10 +618,15 @@ static void host_path(char *path, const struct dns_host_entry *e,
 	snprintf(path, HOST_PATH_LEN, "dns.hosts[%s].%s", e->name, attr);
 }
 
+/* Paths are built only to report: for 10,000 valid hosts they cost
+ * more than the checks. */
 static void check_addresses(const struct dns_host_entry *e, struct report *r)
 {
 	char path[HOST_PATH_LEN];
 
+	if (e->n_addresses > 0 &&
+	    next_dup(e->addresses, e->n_addresses, 1) == e->n_addresses)
+		return;
 	host_path(path, e, "addresses");
 	if (e->n_addresses == 0)
 		report(r, MGMTD_E_INVALID, path,
@@ -625,14 +637,15 @@ static void check_addresses(const struct dns_host_entry *e, struct report *r)
 static void check_names(const struct dns_host_entry *hosts, size_t n,
 			struct name_set *ns, struct report *r)
 {
-	char path[HOST_PATH_LEN];
+	char path[HOST_PATH_LEN] = "";
 
 	/* Names first, so that a clash between a name and an alias is
 	 * blamed on the alias: the name is the entry's identity. */
 	for (size_t i = 0; i < n; i++) {
 		struct name_slot *sl = name_set_slot(ns, hosts[i].name);
 
-		host_path(path, &hosts[i], "name");
+		if (is_reserved(hosts[i].name) || sl->name)
+			host_path(path, &hosts[i], "name");
 		if (is_reserved(hosts[i].name))
 			report(r, MGMTD_E_CONFLICT, path,
 			       "%s is reserved for the loopback lines mgmtd "
@@ -649,11 +662,12 @@ static void check_names(const struct dns_host_entry *hosts, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct dns_host_entry *e = &hosts[i];
 
-		host_path(path, e, "aliases");
 		for (size_t j = 0; j < e->n_aliases; j++) {
 			const char *a = e->aliases[j];
 			struct name_slot *sl = name_set_slot(ns, a);
 
+			if (is_reserved(a) || sl->name)
+				host_path(path, e, "aliases");
 			if (is_reserved(a))
 				report(r, MGMTD_E_CONFLICT, path,
 				       "%s is reserved for the loopback lines "

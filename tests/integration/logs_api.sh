@@ -32,7 +32,7 @@ within_a_second() {
 log "the sources: the sandbox's system log, mgmtd's log, smbd's"
 out=$(expect 200 GET /api/v1/logs)
 jq -e --arg s "$syslog" --arg m "$MGMTD_LOG" \
-	'[.items[] | {(.name): .path}] | add | .system == $s and .mgmtd == $m and (.smbd | test("/smbd[.]log$"))' \
+	'[.items[] | {(.name): .path}] | add | .system == $s and .mgmtd == $m and (.smbd | test("/log[.]smbd$"))' \
 	<<<"$out" >/dev/null || fail "sources: $out"
 smbd_log=$(jq -r '.items[] | select(.name == "smbd") | .path' <<<"$out")
 case $smbd_log in "$MGMTD_DIR"/*) ;; *) fail "smbd's log $smbd_log is not in the sandbox" ;; esac
@@ -95,6 +95,12 @@ assert_eq $((10 + 1 + 3000 + 1)) "$total" "entries over $pages pages backwards"
 log "smbd's log reads too"
 out=$(expect 200 GET '/api/v1/logs/smbd?grep=smbd%20version&lines=1')
 assert_contains "$(lines_of <<<"$out")" "smbd version" "smbd's log"
+# Samba's own log file heads each entry with its time: a time range finds
+# the start-up entry.
+jq -e '.lines[0].time | numbers' <<<"$out" >/dev/null ||
+	fail "smbd's entries have no time: $out"
+out=$(expect 200 GET '/api/v1/logs/smbd?grep=smbd%20version&since=-3600')
+assert_contains "$(lines_of <<<"$out")" "smbd version" "smbd's log since an hour ago"
 
 log "bad queries are refused naming the parameter, unknown logs are 404"
 out=$(expect 400 GET '/api/v1/logs/system?since=yesterday')
@@ -163,10 +169,10 @@ log "export: a .tar.gz of every log, the journals and a manifest"
 gzip -t "$TEST_TMP/export.tar.gz" || fail "not a valid gzip"
 tar tzf "$TEST_TMP/export.tar.gz" >"$TEST_TMP/export.list" || fail "tar cannot list the export"
 for f in logs/system/syslog logs/system/syslog.1 logs/mgmtd/mgmtd.log \
-	logs/smbd/smbd.log journal/events.jsonl journal/commands.jsonl manifest.json; do
+	logs/smbd/log.smbd journal/events.jsonl journal/commands.jsonl manifest.json; do
 	qgrep -x "mgmtd-logs/$f" "$TEST_TMP/export.list" || fail "no $f in the export: $(cat "$TEST_TMP/export.list")"
 done
-tar xzOf "$TEST_TMP/export.tar.gz" mgmtd-logs/logs/smbd/smbd.log | qgrep 'smbd version' ||
+tar xzOf "$TEST_TMP/export.tar.gz" mgmtd-logs/logs/smbd/log.smbd | qgrep 'smbd version' ||
 	fail "smbd's log in the export is not smbd's log"
 tar xzOf "$TEST_TMP/export.tar.gz" mgmtd-logs/logs/system/syslog.1 | qgrep -F 'Failed password' ||
 	fail "the rotated system log in the export is wrong"

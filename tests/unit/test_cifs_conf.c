@@ -30,6 +30,7 @@ static const struct cifs_dirs dirs = {
 	.pid = "/srv/samba/run",
 	.private_dir = "/srv/samba/private",
 	.ncalrpc = "/srv/samba/ncalrpc",
+	.log = "/srv/samba/log",
 };
 
 /* ------------------------------------------------------------------ */

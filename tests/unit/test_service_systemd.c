@@ -25,7 +25,7 @@
 
 static const char *const smbd_argv[] = {
 	"/usr/sbin/smbd", "--foreground", "--no-process-group",
-	"--debug-stdout", "-s", "/var/lib/mgmtd/samba/smb.conf", NULL,
+	"-s", "/var/lib/mgmtd/samba/smb.conf", NULL,
 };
 
 static const struct svc_sd_unit smbd_unit = {
