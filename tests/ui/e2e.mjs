@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { axeCheck } from './a11y.mjs';
 
 const env = (k) => {
   if (!process.env[k]) throw new Error(`${k} is not set`);
@@ -102,6 +103,35 @@ async function saveForm(p, fields, { confirm } = {}) {
   await dlg.locator('button[type=submit]').click();
 }
 
+// Keyboard only: press Tab (Shift+Tab when back) until the focus is on
+// what sel matches, and check that the focus shows there.
+async function tabTo(p, sel, { back = false, max = 120 } = {}) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    if (await p.evaluate((s) => !!document.activeElement &&
+        document.activeElement.matches(s), sel)) {
+      await focusShows(p);
+      return;
+    }
+  }
+  throw new Error(`${max} presses of ${back ? 'Shift+' : ''}Tab never ` +
+    `reached ${sel}`);
+}
+
+// The focused element has a visible ring: an outline or a box shadow.
+async function focusShows(p) {
+  const [what, ring] = await p.evaluate(() => {
+    const e = document.activeElement;
+    const cs = getComputedStyle(e);
+    return [e.outerHTML.slice(0, 80), (cs.outlineStyle !== 'none' &&
+      parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none'];
+  });
+  assert.ok(ring, `no focus ring on ${what}`);
+}
+
+const focused = (p, sel) => p.evaluate((s) => !!document.activeElement &&
+  document.activeElement.matches(s), sel);
+
 async function configVersion() {
   return (await rest('GET', 'config/versions')).body.current;
 }
@@ -110,6 +140,7 @@ await step('the login page opens at / and logs in as admin', async () => {
   await page.goto(`${URL0}/`);
   await page.locator('#login-user').waitFor();
   await shot('login');
+  await axeCheck(page, 'the login page');
   await page.locator('#login-user').fill(ADMIN[0]);
   await page.locator('#login-password').fill('wrong-password');
   await page.locator('form.login-card button[type=submit]').click();
@@ -131,6 +162,7 @@ await step('the dashboard shows services, the version and graphs', async () => {
   const v = await configVersion();
   await page.locator('.tile', { hasText: `v${v}` }).waitFor();
   await shot('dashboard');
+  await axeCheck(page, 'the dashboard');
 });
 
 let versionWithHost = 0;
@@ -167,11 +199,14 @@ await step('the DNS host entry is edited through the form', async () => {
   await until('the new address in /etc/hosts', () =>
     /192\.0\.2\.11\s.*web1/.test(read(HOSTS)) && !read(HOSTS).includes('192.0.2.10'));
   await shot('dns-hosts');
+  await axeCheck(page, 'the DNS hosts table');
 });
 
 await step('a CIFS share is created through the form', async () => {
   await page.locator('nav a[data-class="cifs/shares"]').click();
   await page.locator('#add').click();
+  await page.locator('dialog[open] #f-name').waitFor();
+  await axeCheck(page, 'the new share form');
   await saveForm(page, { name: 'media', path: SHARE_DIR, comment: 'Films',
     read_only: 'false' });
   await page.locator('tr[data-key="media"]').waitFor();
@@ -196,6 +231,7 @@ await step("a bad value shows the server's message beside the field and changes 
   assert.ok(r.body.errors.some((e) => e.message === msg),
     `UI shows "${msg}", the server says ${JSON.stringify(r.body.errors)}`);
   await shot('form-server-error');
+  await axeCheck(page, "a form with a server error");
   await page.locator('dialog[open] button', { hasText: 'Cancel' }).click();
   assert.equal((await rest('GET', 'cifs/shares/ghost')).status, 404);
   assert.equal(await configVersion(), before);
@@ -216,8 +252,11 @@ await step('the CIFS share is edited through the form', async () => {
 await step('the CIFS share is deleted after a confirmation', async () => {
   await page.locator('[data-delete="media"]').click();
   await page.locator('dialog[open] button.danger').click();
-  await page.locator('tr[data-key="media"]').waitFor({ state: 'detached' });
+  // The toast says the DELETE answered (a row can vanish for a moment
+  // while the live refresh redraws the table, so that proves nothing).
+  await page.locator('.toast', { hasText: 'Deleted media.' }).waitFor();
   assert.equal((await rest('GET', 'cifs/shares/media')).status, 404);
+  await page.locator('tr[data-key="media"]').waitFor({ state: 'detached' });
   await until('[media] gone from smb.conf', () => !read(SMB_CONF).includes('[media]'));
 });
 
@@ -228,8 +267,9 @@ await step('the DNS host entry is deleted after a confirmation', async () => {
   assert.equal((await rest('GET', 'dns/hosts/web1')).status, 200);
   await page.locator('[data-delete="web1"]').click();
   await page.locator('dialog[open] button.danger').click();
-  await page.locator('tr[data-key="web1"]').waitFor({ state: 'detached' });
+  await page.locator('.toast', { hasText: 'Deleted web1.' }).waitFor();
   assert.equal((await rest('GET', 'dns/hosts/web1')).status, 404);
+  await page.locator('tr[data-key="web1"]').waitFor({ state: 'detached' });
   await until('web1 gone from /etc/hosts', () => !/\sweb1(\s|$)/m.test(read(HOSTS)));
 });
 
@@ -239,6 +279,7 @@ await step('a commit-confirmed change is confirmed from the banner', async () =>
   await page.locator('#confirm-banner').waitFor();
   assert.equal((await rest('GET', 'config/confirm')).body.pending, true);
   await shot('confirm-banner');
+  await axeCheck(page, "the commit-confirmed banner");
   await page.locator('#confirm-btn').click();
   await page.locator('#confirm-banner').waitFor({ state: 'detached' });
   assert.equal((await rest('GET', 'config/confirm')).body.pending, false);
@@ -254,6 +295,7 @@ await step('a commit-confirmed change left unconfirmed reverts and the UI says s
   assert.equal((await rest('GET', 'dns/hosts/temp1')).status, 404);
   await page.locator('tr[data-key="temp1"]').waitFor({ state: 'detached' });
   await shot('confirm-rolled-back');
+  await axeCheck(page, "the rolled-back banner");
   await page.locator('#rollback-banner button').click();
 });
 
@@ -263,6 +305,7 @@ await step('rollback from the history page', async () => {
   await page.locator('#version-detail', { hasText: `Version ${versionWithHost}` }).waitFor();
   await page.locator('#version-detail .diff').waitFor();
   await shot('history');
+  await axeCheck(page, 'the history page');
   const before = await configVersion();
   await page.locator('#rollback').click();
   await page.locator('dialog[open] button.primary').click();
@@ -283,6 +326,7 @@ await step('the event and command logs show and update live', async () => {
   await page.locator('#commands tbody tr:first-child', { hasText: 'live1' }).waitFor();
   assert.ok([200, 204].includes((await rest('DELETE', 'dns/hosts/live1')).status));
   await shot('commands');
+  await axeCheck(page, "the commands log");
   await page.locator('nav a[href="#/logs/events"]').click();
   await page.locator('#events tbody tr').first().waitFor();
   // An event raised now (a failed login is a warning) arrives through the
@@ -299,6 +343,7 @@ await step('the event and command logs show and update live', async () => {
   await page.locator('#ev-sev').selectOption('');
   await page.locator('#events tbody tr', { hasText: 'hosts file' }).first().waitFor();
   await shot('events');
+  await axeCheck(page, 'the events log');
 });
 
 await step("the daemon's own log shows and follows", async () => {
@@ -310,6 +355,7 @@ await step("the daemon's own log shows and follows", async () => {
   await page.locator('#logtext', { hasText: 'dns.hosts[follow1] added' }).waitFor();
   assert.ok([200, 204].includes((await rest('DELETE', 'dns/hosts/follow1')).status));
   await shot('log-mgmtd');
+  await axeCheck(page, "the daemon's log");
 });
 
 await step('an expired session returns to login, then to the same page', async () => {
@@ -317,6 +363,7 @@ await step('an expired session returns to login, then to the same page', async (
   await page.locator('#edit').waitFor();
   await page.locator('dd[data-attr="service_state"]').waitFor();
   await shot('cifs-server');
+  await axeCheck(page, "the CIFS server settings");
   // End the session behind the UI's back: its next request gets a 401.
   await page.evaluate(() => fetch('/api/v1/session', { method: 'DELETE',
     headers: { 'X-CSRF-Token': localStorage.getItem('mgmtd.csrf') } }));
@@ -335,12 +382,94 @@ await step('tablet layout: the navigation folds into a menu', async () => {
   await tab.goto(`${URL0}/#/`);
   await tab.locator('#services li').first().waitFor();
   assert.equal(await tab.locator('#nav').isVisible(), false);
+  await axeCheck(tab, 'the dashboard at 768x1024');
   await tab.locator('button.menu').click();
+  await tab.locator('#nav.open a[data-class="dns/hosts"]').waitFor();
+  await axeCheck(tab, 'the open menu at 768x1024');
+  // Escape folds it again, the focus back on its button.
+  await tab.locator('#nav.open a[data-class="dns/hosts"]').focus();
+  await tab.keyboard.press('Escape');
+  await tab.locator('#nav').waitFor({ state: 'hidden' });
+  assert.equal(await tab.locator('button.menu').getAttribute('aria-expanded'), 'false');
+  assert.ok(await focused(tab, 'button.menu'));
+  await tab.keyboard.press('Enter');
+  await tab.locator('#nav.open a[data-class="dns/hosts"]').waitFor();
   await tab.locator('#nav.open a[data-class="dns/hosts"]').click();
   await tab.locator('tr[data-key="web1"]').waitFor();
   await tab.locator('#nav').waitFor({ state: 'hidden' });
   await shot('tablet-dns-hosts', tab);
+  await axeCheck(tab, 'the DNS hosts table at 768x1024');
   await tab.close();
+});
+
+await step('keyboard only: log in, navigate, a form that holds the focus, a delete confirmation', async () => {
+  const kctx = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  kctx.setDefaultTimeout(WAIT);
+  const k = await kctx.newPage();
+  await k.goto(`${URL0}/`);
+  await k.locator('#login-user').waitFor();
+  assert.ok(await focused(k, '#login-user'), 'the user name field has the focus');
+  await k.keyboard.type(ADMIN[0]);
+  await k.keyboard.press('Tab');
+  assert.ok(await focused(k, '#login-password'));
+  await k.keyboard.type(ADMIN[1]);
+  await k.keyboard.press('Enter');
+  await k.locator('#user-role').waitFor();
+  await k.locator('#services li').first().waitFor();
+  // The page's content comes next, not the rest of the menu; back
+  // (Shift+Tab) into the menu to a class.
+  await k.waitForFunction(() => document.activeElement.id === 'main');
+  await tabTo(k, 'nav a[data-class="dns/hosts"]', { back: true });
+  await k.keyboard.press('Enter');
+  await k.locator('tr[data-key="web1"]').waitFor();
+  await k.waitForFunction(() => document.activeElement.id === 'main');
+  // The create form: focus goes in, Tab and Shift+Tab stay in, Escape
+  // closes it and gives the focus back to the button.
+  await tabTo(k, '#add');
+  await k.keyboard.press('Enter');
+  await k.locator('dialog[open]').waitFor();
+  assert.ok(await focused(k, 'dialog[open] #f-name'), 'focus on the first field');
+  const stops = await k.locator('dialog[open]').evaluate((d) =>
+    d.querySelectorAll('button, input, select, textarea').length);
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let i = 0; i < stops + 3; i++) {
+      await k.keyboard.press(key);
+      assert.ok(await focused(k, 'dialog[open] *'),
+        `focus left the dialog after ${i + 1} × ${key}`);
+      await focusShows(k);
+    }
+  }
+  await k.keyboard.press('Escape');
+  await k.locator('dialog').waitFor({ state: 'detached' });
+  assert.ok(await focused(k, '#add'), 'focus back on the button that opened the form');
+  // A delete confirmation: reached, Escape cancels, then confirmed.
+  assert.equal((await rest('POST', 'dns/hosts', { name: 'kbd1',
+    addresses: ['192.0.2.51'] })).status, 201);
+  await k.locator('tr[data-key="kbd1"]').waitFor();
+  await tabTo(k, '[data-delete="kbd1"]');
+  await k.keyboard.press('Enter');
+  await k.locator('dialog[open]').waitFor();
+  assert.ok(await focused(k, 'dialog[open] button:not(.danger):not(.icon)'),
+    'focus on Cancel, the safe choice');
+  await axeCheck(k, 'the delete confirmation');
+  await k.keyboard.press('Escape');
+  await k.locator('dialog').waitFor({ state: 'detached' });
+  assert.ok(await focused(k, '[data-delete="kbd1"]'), 'focus back on Delete');
+  assert.equal((await rest('GET', 'dns/hosts/kbd1')).status, 200);
+  await k.keyboard.press('Enter');
+  await k.locator('dialog[open]').waitFor();
+  await tabTo(k, 'dialog[open] button.danger', { max: 5 });
+  await k.keyboard.press('Enter');
+  await k.locator('tr[data-key="kbd1"]').waitFor({ state: 'detached' });
+  assert.equal((await rest('GET', 'dns/hosts/kbd1')).status, 404);
+  // The skip link is first, shows when focused and moves to the content
+  // without leaving the page.
+  await tabTo(k, 'a.skip', { back: true });
+  assert.ok((await k.locator('a.skip').boundingBox()).width > 20);
+  await k.keyboard.press('Enter');
+  await k.waitForFunction(() => document.activeElement.id === 'main');
+  assert.equal(await k.evaluate(() => location.hash), '#/c/dns/hosts');
+  await kctx.close();
 });
 
 await step('a monitor sees no edit buttons and a direct write is refused', async () => {
@@ -352,6 +481,7 @@ await step('a monitor sees no edit buttons and a direct write is refused', async
   assert.equal(await m.locator('#user-role').textContent(), 'monitor');
   await m.locator('nav a[data-class="dns/hosts"]').click();
   await m.locator('tr[data-key="web1"]').waitFor();
+  await axeCheck(m, "the monitor's DNS hosts table");
   assert.equal(await m.locator('#add').count(), 0);
   assert.equal(await m.locator('[data-edit], [data-delete]').count(), 0);
   await m.locator('nav a[data-class="cifs/server"]').click();
@@ -361,6 +491,7 @@ await step('a monitor sees no edit buttons and a direct write is refused', async
   await m.locator('#versions li').first().waitFor();
   assert.equal(await m.locator('#rollback').count(), 0);
   await shot('monitor-history', m);
+  await axeCheck(m, "the monitor's history page");
   const status = await m.evaluate(async () => (await fetch(
     '/api/v1/dns/hosts', { method: 'POST', headers: {
       'Content-Type': 'application/json',
@@ -429,6 +560,7 @@ await step('the metrics page draws a chosen series and links its graph.png', asy
   // The choice is in the address: a reload draws the same.
   assert.ok((await page.evaluate(() => location.hash)).includes('s='));
   await shot('metrics');
+  await axeCheck(page, 'the metrics page');
 });
 
 await step("a threshold rule made through the form fires in the dashboard's alerts card; deleting it clears it", async () => {
@@ -443,6 +575,7 @@ await step("a threshold rule made through the form fires in the dashboard's aler
   await dlg.locator('#f-attribute-list option[value="load_1"]').waitFor({ state: 'attached' });
   assert.equal(await dlg.locator('#f-attribute-list option[value="cpu_count"]').count(), 0);
   await shot('form-threshold');
+  await axeCheck(page, "the threshold form with suggestions");
   await saveForm(page, { name: 'busy1', attribute: 'load_1', operator: 'gt',
     value: '0', description: 'any load at all' });
   await page.locator('tr[data-key="busy1"]').waitFor();
@@ -504,6 +637,7 @@ await step('the system log filters with grep, pages back with "load older" and f
   await page.locator('#logtext .line', { hasText: `live needle-${stamp}` }).waitFor();
   assert.equal(await page.locator('#logtext .line', { hasText: `quiet ${stamp}` }).count(), 0);
   await shot('log-system');
+  await axeCheck(page, "the system log, filtered");
   // A time range that ends before all of it: nothing, and no follow.
   const local = (t) => new Date(t - new Date(t).getTimezoneOffset() * 60000)
     .toISOString().slice(0, 16);
@@ -538,6 +672,7 @@ await step('an admin schedules a reboot with a delay, sees it pending and cancel
     await dlg.locator('#pw-confirm').check();
   }
   await shot('power-dialog');
+  await axeCheck(page, 'the reboot dialog');
   await dlg.locator('#pw-go').click();
   await page.locator('[data-pending="reboot"]').waitFor();
   assert.match(await page.locator('#power-countdown').textContent(), /^\d:\d\d$/);
@@ -545,6 +680,7 @@ await step('an admin schedules a reboot with a delay, sees it pending and cancel
   assert.equal(r.pending, 'reboot');
   assert.equal(r.requested_by, ADMIN[0]);
   await shot('power-pending');
+  await axeCheck(page, 'the power page, a reboot pending');
   await page.locator('#power-cancel').click();
   await page.locator('#power-none').waitFor();
   assert.equal((await rest('GET', 'system/power')).body.pending, 'none');
@@ -576,7 +712,51 @@ await step('an operator sees no reboot button and a direct request is refused', 
   await o.locator('a.link-card[href="#/logs/file/system"]').waitFor();
   assert.equal(await o.locator('#logs-export').count(), 0);
   await shot('operator-power', o);
+  await axeCheck(o, "the operator's logs page");
   await octx.close();
+});
+
+await step('the dark colour scheme passes the same checks', async () => {
+  const dctx = await browser.newContext({ viewport: { width: 1366, height: 860 },
+    colorScheme: 'dark' });
+  dctx.setDefaultTimeout(WAIT);
+  const d = await dctx.newPage();
+  await d.goto(`${URL0}/`);
+  await d.locator('#login-user').waitFor();
+  await axeCheck(d, 'the login page, dark');
+  await login(d, ADMIN);
+  await d.locator('#services li').first().waitFor();
+  await d.locator('svg.chart').first().waitFor();
+  await shot('dark-dashboard', d);
+  await axeCheck(d, 'the dashboard, dark');
+  await d.locator('nav a[data-class="dns/hosts"]').click();
+  await d.locator('tr[data-key="web1"]').waitFor();
+  await axeCheck(d, 'the DNS hosts table, dark');
+  await d.locator('#add').click();
+  await d.locator('dialog[open] #f-name').waitFor();
+  await axeCheck(d, 'the new host form, dark');
+  await d.keyboard.press('Escape');
+  await d.locator('[data-delete="web1"]').click();
+  await d.locator('dialog[open] button.danger').waitFor();
+  await axeCheck(d, 'the delete confirmation, dark');
+  await d.keyboard.press('Escape');
+  await d.locator('nav a[href="#/history"]').click();
+  await d.locator('#version-detail .diff').waitFor();
+  await axeCheck(d, 'the history page, dark');
+  await d.locator('nav a[href="#/logs/events"]').click();
+  await d.locator('#events tbody tr').first().waitFor();
+  await axeCheck(d, 'the events log, dark');
+  await d.locator('nav a[href="#/logs/commands"]').click();
+  await d.locator('#commands tbody tr').first().waitFor();
+  await axeCheck(d, 'the commands log, dark');
+  await d.locator('nav a[href="#/metrics"]').click();
+  await d.locator('svg.chart path.line').first().waitFor();
+  await shot('dark-metrics', d);
+  await axeCheck(d, 'the metrics page, dark');
+  await d.locator('nav a[data-class="system/power"]').click();
+  await d.locator('#power-none').waitFor();
+  await axeCheck(d, 'the power page, dark');
+  await dctx.close();
 });
 
 await step('logout ends the session', async () => {

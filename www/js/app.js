@@ -32,6 +32,14 @@ function shell() {
       h('span.role.role-' + s.role + '#user-role', s.role)),
     h('button#logout', { type: 'button', onclick: logout }, 'Log out'));
   drawNav(nav);
+  // The folded menu (tablets) closes with Escape, back on its button.
+  nav.onkeydown = (ev) => {
+    if (ev.key !== 'Escape' || !nav.classList.contains('open')) return;
+    nav.classList.remove('open');
+    const btn = top.querySelector('button.menu');
+    btn.setAttribute('aria-expanded', 'false');
+    btn.focus();
+  };
   top.hidden = false;
   nav.hidden = false;
   startConfirmWatch();
@@ -101,10 +109,25 @@ router.route('/logs/file/:name', lazy('./logs.js', 'fileLogView'));
 
 document.addEventListener('routed', (ev) => {
   const nav = document.getElementById('nav');
+  const main = document.getElementById('main');
   markCurrent(nav, ev.detail);
   nav.classList.remove('open');
+  document.querySelector('button.menu')?.setAttribute('aria-expanded', 'false');
+  // Followed a link of the navigation, or what had focus is gone (the
+  // login form): the new page's content comes next for the keyboard and a
+  // screen reader, not the rest of the menu.  A view may have focused
+  // its own first field (the login page).
+  const at = document.activeElement;
+  if (!at || at === document.body || nav.contains(at))
+    main.focus({ preventScroll: true });
   document.getElementById('app').setAttribute('aria-busy', 'false');
   document.body.dataset.route = ev.detail;
+});
+
+// The skip link's "#main" would be a route: move the focus instead.
+document.querySelector('a.skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  document.getElementById('main').focus();
 });
 
 async function boot() {

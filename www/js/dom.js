@@ -52,19 +52,51 @@ export function toast(message, kind = 'info') {
   if (kind !== 'error') setTimeout(() => t.remove(), 5000);
 }
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, ' +
+  '[tabindex]:not([tabindex="-1"])';
+
+// What Tab can reach in el, in order: enabled and laid out.
+function focusables(el) {
+  return [...el.querySelectorAll(FOCUSABLE)].filter((e) => !e.disabled &&
+    e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
+}
+
+// Tab and Shift+Tab wrap around inside the dialog: a native modal dialog
+// makes the page inert but lets focus leave for the browser's own UI.
+function trapFocus(dlg, ev) {
+  if (ev.key !== 'Tab') return;
+  const list = focusables(dlg);
+  if (!list.length) return;
+  const first = list[0], last = list[list.length - 1];
+  const at = document.activeElement;
+  if (ev.shiftKey ? at === first || !dlg.contains(at) : at === last) {
+    ev.preventDefault();
+    (ev.shiftKey ? last : first).focus();
+  }
+}
+
 // A modal dialog; resolves with what the dialog's close gives back.  body
-// receives the dialog so it can close it.  Escape cancels (native).
+// receives the dialog so it can close it.  Escape cancels (native).  Focus
+// stays inside while it is open and goes back to what opened it (or to
+// the main region, when a refresh replaced that) once it is closed.
 export function modal(title, build, { wide = false } = {}) {
   return new Promise((resolve) => {
+    const opener = document.activeElement;
     const dlg = h('dialog.modal' + (wide ? '.wide' : ''),
-      { 'aria-labelledby': 'modal-title' });
+      { 'aria-labelledby': 'modal-title',
+        onkeydown: (ev) => trapFocus(dlg, ev) });
     const done = (v) => { dlg.close(); resolve(v); };
     dlg.append(h('header.modal-head', h('h2#modal-title', title),
       h('button.icon', { type: 'button', 'aria-label': 'Close',
         onclick: () => done(undefined) }, '×')));
     dlg.append(build(done));
     dlg.addEventListener('cancel', () => resolve(undefined));
-    dlg.addEventListener('close', () => dlg.remove());
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      const back = opener && opener !== document.body && opener.isConnected
+        ? opener : document.getElementById('main');
+      if (back) back.focus({ preventScroll: opener === back });
+    });
     document.body.append(dlg);
     dlg.showModal();
     const first = dlg.querySelector(

@@ -20,6 +20,12 @@ function select(id, labelText, options, onchange) {
   return [h('label', { for: id }, labelText), s];
 }
 
+// A box that may scroll sideways holds no control of its own here: it
+// takes the focus itself so that the keyboard can scroll it.
+function scrollable(name) {
+  return { tabindex: 0, role: 'region', 'aria-label': name };
+}
+
 // Every log and the journals as one archive, for a support case (admin).
 function exportLink() {
   return h('a.button#logs-export', { href: `${api.API}/logs/export`,
@@ -88,7 +94,7 @@ export async function eventsView(_params, main) {
       select('ev-plugin', 'Plugin', [['', 'Any'], ['mgmtd', 'mgmtd'],
         ...plugins.map((p) => [p, p])], (ev) => { plugin = ev.target.value; load(); }),
       h('label', { for: 'ev-text' }, 'Text'), filterIn, pause, live),
-    h('div.table-scroll', h('table.data.log#events',
+    h('div.table-scroll', scrollable('Events'), h('table.data.log#events',
       h('thead', h('tr', ['Time', 'Severity', 'Plugin', 'Object', 'Message']
         .map((t) => h('th', { scope: 'col' }, t)))), body))));
   await load();
@@ -119,7 +125,8 @@ export async function commandsView(_params, main) {
   main.append(head('Commands', 'Changes and actions, newest first; ' +
     'updated on every commit.'),
   h('section.card', h('div.filters', h('label', { for: 'cmd-user' }, 'User'),
-    userIn), h('div.table-scroll', h('table.data.log#commands',
+    userIn), h('div.table-scroll', scrollable('Commands'),
+    h('table.data.log#commands',
     h('thead', h('tr', ['Time', 'User', 'Interface', 'Command', 'Result',
       'Version'].map((t) => h('th', { scope: 'col' }, t)))), body))));
   await load();

@@ -28,7 +28,10 @@ export function createTable({ columns, key, actions, caption, empty }) {
   const table = h('table.data', caption ? h('caption.sr-only', caption) : null,
     thead, tbody);
   const el = h('div.table-wrap', h('div.table-tools', search, count),
-    h('div.table-scroll', table), pager);
+    // Focusable: a wide table scrolls sideways, also for the keyboard
+    // (read-only rows have no button to reach it through).
+    h('div.table-scroll', { tabindex: 0, role: 'region',
+      'aria-label': caption || 'Table' }, table), pager);
 
   function text(row, c) {
     return fmt(row[c.name], c.attr);
