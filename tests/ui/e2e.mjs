@@ -315,6 +315,10 @@ await step('rollback from the history page', async () => {
   assert.deepEqual(r.body.addresses, ['192.0.2.10']);
   await until('web1 back in /etc/hosts', () => /192\.0\.2\.10\s.*web1/.test(read(HOSTS)));
   await page.locator(`li[data-version="${before + 1}"]`).waitFor();
+  // Newest first, the current version marked.
+  const first = page.locator('#versions li').first();
+  assert.equal(await first.getAttribute('data-version'), String(before + 1));
+  await first.locator('.tag', { hasText: 'current' }).waitFor();
 });
 
 await step('the event and command logs show and update live', async () => {

@@ -65,6 +65,8 @@ async function enter(session) {
   state.session = session;
   if (!state.schema) setSchema(await api.get('schema'));
   sessionStorage.removeItem('mgmtd.expired');
+  // Messages of the session that ended (its expiry) are over.
+  clear(document.getElementById('toasts'));
   shell();
   const back = sessionStorage.getItem(RETURN_KEY);
   sessionStorage.removeItem(RETURN_KEY);

@@ -70,7 +70,7 @@ export async function historyView(_params, main) {
   async function load() {
     const r = await api.get('config/versions');
     current = r.current;
-    const items = (r.items || []).slice().reverse();
+    const items = r.items || []; // newest first, as the API lists them
     clear(list, items.map((v) => h('li', { 'data-version': v.version },
       h('button.version', { type: 'button', onclick: () => select(v) },
         h('span.v', `v${v.version}`),
