@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,18 @@
 
 #define SERVERS_PATH "system.time.ntp_servers"
 #define TOOL_TIMEOUT_MS 10000
+/* Stopping timesyncd waits for its resolver thread: with a DNS server
+ * that does not answer, one lookup (glibc: 5 s, 2 attempts).  Seen at
+ * over 10 s in the VM tier. */
+#define SYSTEMCTL_TIMEOUT_MS 30000
 #define CHRONYC_ARGS_MAX 12
+
+/* org.freedesktop.timesync1 is bus-activated: `timedatectl
+ * show-timesync` starts a stopped timesyncd.  The collector asks it only
+ * while it runs, under this lock, which apply's stop holds too: without
+ * it a collect racing the stop would cancel the stop job and start the
+ * daemon again (seen in the VM tier). */
+static pthread_mutex_t timesyncd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool exists(const char *path)
 {
@@ -168,7 +180,7 @@ static void run_systemctl(struct mgmtd_ctx *ctx, const char *what)
 {
 	const char *argv[] = { "systemctl", what, "systemd-timesyncd.service",
 			       NULL };
-	struct mgmtd_exec_opts opts = { .timeout_ms = TOOL_TIMEOUT_MS };
+	struct mgmtd_exec_opts opts = { .timeout_ms = SYSTEMCTL_TIMEOUT_MS };
 	struct mgmtd_err err = { 0 };
 
 	if (mgmtd_exec_check(argv, &opts, NULL, &err, SERVERS_PATH) < 0)
@@ -206,8 +218,11 @@ void sys_ntp_reload(struct mgmtd_ctx *ctx, struct sys_priv *p, bool enabled)
 {
 	if (p->ntp == SYS_NTP_CHRONY)
 		reload_chrony(ctx, p);
-	else if (p->ntp == SYS_NTP_TIMESYNCD)
+	else if (p->ntp == SYS_NTP_TIMESYNCD) {
+		pthread_mutex_lock(&timesyncd_lock);
 		run_systemctl(ctx, enabled ? "restart" : "stop");
+		pthread_mutex_unlock(&timesyncd_lock);
+	}
 }
 
 void sys_ntp_start(struct mgmtd_ctx *ctx, struct sys_priv *p)
@@ -226,6 +241,11 @@ void sys_ntp_start(struct mgmtd_ctx *ctx, struct sys_priv *p)
 /* Status */
 
 static void put_source(void *arg, const char *name, bool selected)
+{
+	mgmtd_state_list_add(arg, "ntp_sources", name);
+}
+
+static void put_server(void *arg, const char *name)
 {
 	mgmtd_state_list_add(arg, "ntp_sources", name);
 }
@@ -278,6 +298,22 @@ static char *timedatectl(const char *what)
 	return out;
 }
 
+/* systemctl is-active: exit status 0 when the unit runs. */
+static bool timesyncd_active(void)
+{
+	const char *argv[] = { "systemctl", "is-active", "--quiet",
+			       "systemd-timesyncd.service", NULL };
+	struct mgmtd_exec_opts opts = { .timeout_ms = TOOL_TIMEOUT_MS };
+	struct mgmtd_exec_result res;
+	bool active;
+
+	if (mgmtd_exec(argv, &opts, &res) < 0)
+		return false;
+	active = res.status == 0;
+	mgmtd_exec_result_fini(&res);
+	return active;
+}
+
 static void collect_timesyncd(struct mgmtd_state *st)
 {
 	char *show, *sync;
@@ -287,9 +323,15 @@ static void collect_timesyncd(struct mgmtd_state *st)
 	if (!exists("/run/systemd/system"))
 		return;
 	show = timedatectl("show");
-	sync = timedatectl("show-timesync");
+	/* Not when stopped (NTP disabled, or by the administrator): asking
+	 * would start it again. */
+	pthread_mutex_lock(&timesyncd_lock);
+	sync = timesyncd_active() ? timedatectl("show-timesync") : NULL;
+	pthread_mutex_unlock(&timesyncd_lock);
 	if (show && sys_timesyncd_parse(show, sync, &s) == 0)
 		put_status(st, &s);
+	if (sync)
+		sys_timesyncd_parse_servers(sync, put_server, st);
 	free(show);
 	free(sync);
 }

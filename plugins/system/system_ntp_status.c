@@ -115,6 +115,10 @@ int sys_timesyncd_parse(const char *show, const char *show_timesync,
 	if (!kv_get(show ? show : "", "NTPSynchronized", v, sizeof(v)))
 		return -EINVAL;
 	st->synchronised = strcmp(v, "yes") == 0;
+	/* timesyncd names the server it is trying even when nothing
+	 * answers: a source only while synchronised, as with chrony. */
+	if (!st->synchronised)
+		return 0;
 	if (kv_get(show_timesync ? show_timesync : "", "ServerName", v,
 		   sizeof(v)) && v[0])
 		snprintf(st->source, sizeof(st->source), "%s", v);
@@ -122,4 +126,50 @@ int sys_timesyncd_parse(const char *show, const char *show_timesync,
 			v, sizeof(v)))
 		snprintf(st->source, sizeof(st->source), "%s", v);
 	return 0;
+}
+
+/* Whether word is one of the space-separated words of list. */
+static bool has_word(const char *list, const char *word, size_t wlen)
+{
+	for (const char *w = list; *w;) {
+		size_t n = strcspn(w, " ");
+
+		if (n == wlen && strncmp(w, word, n) == 0)
+			return true;
+		w += n;
+		w += strspn(w, " ");
+	}
+	return false;
+}
+
+size_t sys_timesyncd_parse_servers(const char *show_timesync,
+				   void (*fn)(void *arg, const char *name),
+				   void *arg)
+{
+	/* The order timesyncd tries them in: the links' (DHCP, networkd)
+	 * before the system's (timesyncd.conf and its drop-ins). */
+	static const char *const keys[] = { "LinkNTPServers",
+					     "SystemNTPServers" };
+	char lists[2][LINE_MAX_LEN], name[256];
+	size_t count = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		lists[k][0] = '\0';
+		kv_get(show_timesync ? show_timesync : "", keys[k], lists[k],
+		       sizeof(lists[k]));
+		for (const char *w = lists[k] + strspn(lists[k], " "); *w;) {
+			size_t n = strcspn(w, " ");
+
+			if (n < sizeof(name) &&
+			    !(k == 1 && has_word(lists[0], w, n))) {
+				memcpy(name, w, n);
+				name[n] = '\0';
+				fn(arg, name);
+				count++;
+			}
+			w += n;
+			w += strspn(w, " ");
+		}
+	}
+	return count;
 }

@@ -1,5 +1,6 @@
 /* System plugin, NTP: what the daemon says, parsed (pure; unit tested
- * against output recorded from chronyc 4.3 and timedatectl). */
+ * against output recorded from chronyc 4.3 and timedatectl of
+ * systemd 252). */
 #ifndef SYSTEM_NTP_STATUS_H
 #define SYSTEM_NTP_STATUS_H
 
@@ -24,8 +25,14 @@ size_t sys_chrony_parse_sources(const char *csv,
 					   bool selected),
 				void *arg);
 /* `timedatectl show` and `timedatectl show-timesync` (KEY=value lines):
- * NTPSynchronized, ServerName or ServerAddress. */
+ * NTPSynchronized, and while synchronised ServerName or ServerAddress. */
 int sys_timesyncd_parse(const char *show, const char *show_timesync,
 			struct sys_ntp_status *st);
+/* `timedatectl show-timesync`: fn(arg, name) for each server of
+ * LinkNTPServers then SystemNTPServers (space-separated; a system one
+ * already listed by a link is skipped).  Returns how many. */
+size_t sys_timesyncd_parse_servers(const char *show_timesync,
+				   void (*fn)(void *arg, const char *name),
+				   void *arg);
 
 #endif

@@ -323,6 +323,25 @@ static void commit_localtime(struct mgmtd_ctx *ctx, struct sys_priv *p)
 	}
 }
 
+/* systemd-timedated reads /etc/localtime once, as it starts, and then
+ * answers timedatectl and D-Bus clients from memory (systemd 252); it is
+ * started on demand, and mgmtd's own collects keep it from exiting when
+ * idle.  A restart, if it runs, makes it read the new zone. */
+static void tell_timedated(struct mgmtd_ctx *ctx, const struct sys_priv *p)
+{
+	const char *argv[] = { "systemctl", "try-restart",
+			       "systemd-timedated.service", NULL };
+	struct mgmtd_exec_opts opts = { .timeout_ms = 10000 };
+	struct mgmtd_err err = { 0 };
+
+	if (strcmp(p->localtime, SYS_DEF_LOCALTIME) != 0 ||
+	    access("/run/systemd/system", F_OK) != 0)
+		return;
+	if (mgmtd_exec_check(argv, &opts, NULL, &err, TZ_PATH) < 0)
+		mgmtd_event(ctx, MGMTD_SEV_WARNING, TZ_PATH, "%s",
+			    err.items[0].message);
+}
+
 static void commit_file(struct mgmtd_ctx *ctx, const char *path,
 			const char *what)
 {
@@ -344,6 +363,8 @@ void sys_time_apply(struct mgmtd_ctx *ctx, const struct mgmtd_tree *cand,
 		commit_localtime(ctx, p);
 	if (plan.timezone_file)
 		commit_file(ctx, p->timezone_file, TZ_PATH);
+	if (plan.localtime)
+		tell_timedated(ctx, p);
 	if (plan.ntp_file) {
 		commit_file(ctx, ntp_file(p), SERVERS_PATH);
 		sys_ntp_reload(ctx, p, plan.ntp_enabled);

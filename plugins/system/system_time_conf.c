@@ -212,9 +212,11 @@ char *sys_render_timesyncd(const char *const *servers, size_t n,
 			text_add(&t, " ");
 		text_add(&t, servers[i]);
 	}
+	/* No FallbackNTP=: timesyncd uses its fallback list only when no
+	 * other server is known, and an empty FallbackNTP= does not empty
+	 * it (systemd 252 keeps the compiled-in pool), so an empty list
+	 * means the distribution's pool, as chrony.conf's pool line does
+	 * for chrony. */
 	text_add(&t, "\n");
-	/* The servers set here are all there is: without this, an empty
-	 * list would fall back to the distribution's pool. */
-	text_add(&t, "FallbackNTP=\n");
 	return text_take(&t);
 }

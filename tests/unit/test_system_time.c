@@ -202,6 +202,60 @@ START_TEST(timesyncd_parse)
 }
 END_TEST
 
+static void add_name(void *arg, const char *name)
+{
+	char *buf = arg;
+
+	strcat(buf, name);
+	strcat(buf, ";");
+}
+
+/* Recorded from systemd 252 in the VM tier (time_timesyncd.sh): a
+ * timesyncd trying servers that never answer. */
+START_TEST(timesyncd_recorded)
+{
+	struct sys_ntp_status st;
+	size_t len;
+	char *show = read_data("system_timedatectl_show.txt", &len);
+	char *sync = read_data("system_timedatectl_show_timesync.txt", &len);
+	char names[256] = "";
+
+	ck_assert_int_eq(sys_timesyncd_parse(show, sync, &st), 0);
+	ck_assert(!st.synchronised);
+	/* It names the server it tries: no source while unsynchronised. */
+	ck_assert_str_eq(st.source, "");
+	ck_assert_uint_eq(sys_timesyncd_parse_servers(sync, add_name, names),
+			  2);
+	ck_assert_str_eq(names, "10.0.2.2;ntp.example.org;");
+	free(show);
+	free(sync);
+}
+END_TEST
+
+START_TEST(timesyncd_servers)
+{
+	char names[256] = "";
+
+	ck_assert_uint_eq(sys_timesyncd_parse_servers(
+				  "LinkNTPServers=192.0.2.1\n"
+				  "SystemNTPServers=ntp1.example.org  "
+				  "192.0.2.1 2001:db8::123\n"
+				  "FallbackNTPServers=0.debian.pool.ntp.org\n",
+				  add_name, names),
+			  3);
+	ck_assert_str_eq(names,
+			 "192.0.2.1;ntp1.example.org;2001:db8::123;");
+	names[0] = '\0';
+	ck_assert_uint_eq(sys_timesyncd_parse_servers("LinkNTPServers=\n"
+						      "SystemNTPServers=\n",
+						      add_name, names),
+			  0);
+	ck_assert_uint_eq(sys_timesyncd_parse_servers("", add_name, names),
+			  0);
+	ck_assert_str_eq(names, "");
+}
+END_TEST
+
 static Suite *system_time_suite(void)
 {
 	Suite *s = suite_create("system_time");
@@ -216,6 +270,8 @@ static Suite *system_time_suite(void)
 	tcase_add_test(tc, chrony_tracking);
 	tcase_add_test(tc, chrony_sources_parse);
 	tcase_add_test(tc, timesyncd_parse);
+	tcase_add_test(tc, timesyncd_recorded);
+	tcase_add_test(tc, timesyncd_servers);
 	suite_add_tcase(s, tc);
 	return s;
 }

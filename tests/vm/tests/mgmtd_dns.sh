@@ -13,6 +13,10 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../../.." && pwd)}
 [ -x "$MGMTD" ] || fail "$MGMTD not built"
 command -v jq >/dev/null || fail "jq missing from the guest image"
 make_tmp
+# The guest's own host name and files: back as they were for the tests
+# that follow (a resolver at 192.0.2.53 slows every later name lookup).
+cp -a /etc/hostname /etc/resolv.conf "$TEST_TMP/"
+at_exit "cp -a '$TEST_TMP/hostname' '$TEST_TMP/resolv.conf' /etc/; hostname '$(hostname)'"
 d=$TEST_TMP/mgmtd
 mkdir -p "$d/state" "$d/run" "$d/plugins"
 ln -s "$MGMTD_BUILD/plugins/dns/.libs/dns.so" "$d/plugins/dns.so"
