@@ -379,13 +379,19 @@ int schema_normalize_tree_from(const struct schema *s, json_t *in,
 	/* A plugin that failed to load keeps its configuration untouched;
 	 * but only a group under a plugin's name can be stored at all. */
 	json_object_foreach(in, name, sub) {
+		json_t *was = running ? json_object_get(running, name) : NULL;
+
 		if (schema_plugin_find(s, name))
 			continue;
 		if (!schema_valid_plugin_name(name) || !json_is_object(sub))
 			rc = mgmtd_err_add(err, MGMTD_E_NOT_FOUND, name,
 					   "no plugin of this name");
+		else if (was && json_equal(sub, was))
+			json_object_set(res, name, was);
 		else
-			json_object_set(res, name, sub);
+			/* in is borrowed: its caller may change it later,
+			 * which must not change the tree made from it. */
+			json_object_set_new(res, name, json_deep_copy(sub));
 	}
 	if (rc < 0) {
 		json_decref(res);

@@ -14,6 +14,7 @@
 #include "password.h"
 #include "schema.h"
 #include "tree.h"
+#include "unit_frozen.h"
 #include "unit_json.h"
 
 #define CFG MGMTD_A_CONFIG
@@ -317,6 +318,56 @@ START_TEST(test_shapes)
 }
 END_TEST
 
+/* Normalising changes neither its input nor the running tree nor the
+ * class defaults it shares out (clear text hashed, sizes converted, host
+ * names lowered, defaults filled), and what it returns shares nothing
+ * with its input, which the caller may change later. */
+START_TEST(test_inputs_untouched)
+{
+	static const char *const cands[] = {
+		"{\"t\": {\"users\": [{\"name\": \"a\", \"password\": \"pa\"},"
+		" {\"name\": \"n\", \"password\": \"x\", \"home\": \"SRV\"}],"
+		" \"ports\": [{\"number\": 8, \"buffer\": \"2K\"}],"
+		" \"site\": {\"secret\": \"clear\"}},"
+		" \"u_1\": {\"kept\": [{\"a\": 1}]}}",
+		"{\"t\": {\"users\": [{\"name\": \"c\"}, {\"name\": \"b\"}]},"
+		" \"u_1\": {\"kept\": [{\"a\": 2}]}}",
+	};
+	json_t *run = running_of(&sch, RUN3);
+	json_t *kept = load("{\"kept\": [{\"a\": 1}]}");
+
+	/* A running tree that keeps a section of a plugin not loaded. */
+	json_object_set_new(run, "u_1", kept);
+	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+		struct unit_frozen f = { 0 };
+		json_t *cand = load(cands[i]), *out;
+		json_t *defaults = frozen_defaults(&sch);
+
+		frozen_hold(&f, "the candidate", cand);
+		frozen_hold(&f, "the running tree", run);
+		frozen_hold(&f, "a default", defaults);
+		json_decref(defaults);
+		out = check_both(&sch, cand, run);
+		ck_assert_ptr_nonnull(out);
+		frozen_check(&f, "normalising");
+		/* Equal to the running section: shared; else its own. */
+		if (json_equal(json_object_get(cand, "u_1"), kept))
+			ck_assert_ptr_eq(json_object_get(out, "u_1"), kept);
+		json_object_set_new(json_array_get(json_object_get(
+				json_object_get(cand, "u_1"), "kept"), 0),
+				    "a", json_integer(99));
+		ck_assert_int_ne(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(
+					json_object_get(out, "u_1"), "kept"), 0),
+				 "a")), 99);
+		frozen_release(&f);
+		json_decref(out);
+		json_decref(cand);
+	}
+	json_decref(run);
+}
+END_TEST
+
 /* The running tree itself, as a client would send it back (a copy, the
  * stored password included): the result equals it, shared object for
  * object. */
@@ -449,6 +500,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_edit_shares_untouched);
 	tcase_add_test(tc, test_shapes);
+	tcase_add_test(tc, test_inputs_untouched);
 	tcase_add_test(tc, test_running_back);
 	tcase_add_test(tc, test_changed_default);
 	tcase_add_test(tc, test_random_edits);

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "api.h"
 #include "txn.h"
+#include "unit_frozen.h"
 #include "unit_util.h"
 
 static char *dir;
@@ -358,6 +360,186 @@ START_TEST(listeners_hear_commits)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Shared objects (NOTES.md, "Core facts"): no operation may change an
+ * object of a config tree in place, as versions, snapshots and defaults
+ * share them. */
+
+static const struct api_caller frozen_who = {
+	.user = "alice", .source = "local", .interface = "cli",
+};
+
+/* Hold everything a change must leave as it is: the running tree, the
+ * published snapshot and the class defaults. */
+static void hold_all(struct unit_frozen *f)
+{
+	struct snapshot *s = core_snapshot(core);
+	json_t *d = frozen_defaults(&core->schema);
+
+	frozen_hold(f, "the running tree", core->running);
+	frozen_hold(f, "the published snapshot", s->config);
+	frozen_hold(f, "a class default", d);
+	json_decref(d);
+	snapshot_unref(s);
+}
+
+/* The history: every stored version as it was first read, in hist[v]
+ * (the oldest are pruned: history_keep). */
+#define HIST_MAX 32
+static void hold_history(json_t **hist)
+{
+	for (unsigned v = 1; v <= store_version(core->store); v++) {
+		ck_assert_uint_lt(v, HIST_MAX);
+		if (!hist[v] &&
+		    store_read_version(core->store, v, &hist[v], NULL) < 0)
+			hist[v] = NULL;
+	}
+}
+
+static void check_history(json_t **hist)
+{
+	for (unsigned v = 1; v < HIST_MAX; v++) {
+		json_t *now = NULL;
+
+		if (!hist[v])
+			continue;
+		/* Pruned since: gone, not changed. */
+		if (store_read_version(core->store, v, &now, NULL) == 0)
+			ck_assert_msg(json_equal(now, hist[v]),
+				      "version %u changed", v);
+		json_decref(now);
+		json_decref(hist[v]);
+		hist[v] = NULL;
+	}
+}
+
+static void api_ok_or_fail(const char *text)
+{
+	json_t *rq = json_loads(text, 0, NULL), *resp;
+	char *got;
+
+	ck_assert_ptr_nonnull(rq);
+	resp = api_handle(core, &frozen_who, rq);
+	got = json_dumps(resp, JSON_COMPACT);
+	ck_assert_msg(json_is_true(json_object_get(resp, "ok")), "%s: %s", text,
+		      got);
+	free(got);
+	json_decref(resp);
+	json_decref(rq);
+}
+
+/* An edit like the agentx SET path's: objects changed in place, which
+ * txn_edit's deep copy allows. */
+static int edit_in_place(json_t *tree, void *arg, struct mgmtd_err *err)
+{
+	json_t *items = json_object_get(json_object_get(tree, "testa"), "items");
+	json_t *set = json_object_get(json_object_get(tree, "testa"), "settings");
+
+	json_object_set_new(json_array_get(items, 0), "size", json_integer(7));
+	json_array_append_new(items, json_pack("{s:s}", "name", "snmp"));
+	json_object_set_new(set, "value", json_string("by snmp"));
+	return 0;
+}
+
+START_TEST(no_change_alters_a_shared_object_in_place)
+{
+	static const char *const ops[] = {
+		"{\"op\": \"put\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"w\", \"object\": {\"size\": \"1K\"}}",
+		"{\"op\": \"put\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"x\", \"object\": {\"size\": \"2K\"}}",
+		"{\"op\": \"patch\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"y\", \"object\": {\"size\": null}}",
+		"{\"op\": \"patch\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"y\", \"object\": {\"size\": 5}}",
+		"{\"op\": \"delete\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"z\"}",
+		"{\"op\": \"patch\", \"plugin\": \"testa\", \"class\": \"settings\","
+		" \"object\": {\"value\": \"patched\"}}",
+		"{\"op\": \"put\", \"plugin\": \"testa\", \"class\": \"settings\","
+		" \"object\": {\"value\": \"put\"}}",
+		"{\"op\": \"replace\", \"config\": {\"testa\": {\"items\":"
+		" [{\"name\": \"x\", \"size\": \"2K\"}, {\"name\": \"v\"}]},"
+		" \"testb\": {\"settings\": {\"value\": \"B\"}}}}",
+		NULL, /* a rollback two versions back */
+		"{\"op\": \"patch\", \"plugin\": \"testa\", \"class\": \"items\","
+		" \"key\": \"x\", \"object\": {\"size\": 9},"
+		" \"confirm_timeout\": 60}",
+	};
+	struct unit_frozen f = { 0 };
+	struct mgmtd_err err = { 0 };
+	json_t *hist[HIST_MAX] = { 0 };
+	struct txn_result res;
+
+	unit_commit_ok(core, "{\"testa\": {\"settings\": {\"value\": \"A\"},"
+		       " \"items\": [{\"name\": \"x\", \"size\": \"1K\"},"
+		       " {\"name\": \"y\", \"size\": 3}, {\"name\": \"z\"}]}}");
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		char rb[64];
+
+		snprintf(rb, sizeof(rb), "{\"op\": \"rollback\", \"version\": %u}",
+			 store_version(core->store) - 2);
+		hold_all(&f);
+		hold_history(hist);
+		api_ok_or_fail(ops[i] ? ops[i] : rb);
+		frozen_check(&f, ops[i] ? ops[i] : rb);
+	}
+	/* The last one waited for a confirmation that never came. */
+	ck_assert(core->confirm.active);
+	hold_all(&f);
+	core->confirm.deadline = core_realtime() - 1;
+	txn_confirm_check(core);
+	ck_assert(!core->confirm.active);
+	frozen_check(&f, "the confirm timeout's rollback");
+	hold_all(&f);
+	ck_assert_int_eq(txn_edit(core, edit_in_place, NULL, &unit_cli, &res,
+				  &err),
+			 0);
+	txn_result_fini(&res);
+	frozen_check(&f, "txn_edit");
+	ck_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(json_object_get(core->running,
+								 "testa"),
+						 "settings"),
+				 "value")),
+			 "by snmp");
+	hold_history(hist);
+	check_history(hist);
+	frozen_release(&f);
+}
+END_TEST
+
+/* txn_commit borrows its candidate: the caller may change it afterwards
+ * without changing the running tree (the section of a plugin that is not
+ * loaded, kept verbatim, was once the caller's own object). */
+START_TEST(committed_candidate_is_not_kept)
+{
+	struct mgmtd_err err = { 0 };
+	struct txn_result res;
+	json_t *cand = json_loads("{\"gone\": {\"things\": [{\"a\": 1}]},"
+				  " \"testa\": {\"settings\": {\"value\":"
+				  " \"A\"}}}",
+				  0, NULL);
+	json_t *kept;
+
+	ck_assert_int_eq(txn_commit(core, cand, &unit_cli, &res, &err), 0);
+	txn_result_fini(&res);
+	json_object_set_new(json_array_get(json_object_get(json_object_get(cand,
+									   "gone"),
+							   "things"),
+					   0),
+			    "a", json_integer(2));
+	json_object_set_new(json_object_get(cand, "gone"), "more", json_object());
+	kept = json_object_get(core->running, "gone");
+	ck_assert_int_eq(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(kept, "things"), 0),
+				 "a")),
+			 1);
+	ck_assert_ptr_null(json_object_get(kept, "more"));
+	json_decref(cand);
+}
+END_TEST
+
 static Suite *txn_suite(void)
 {
 	Suite *s = suite_create("txn");
@@ -380,6 +562,8 @@ static Suite *txn_suite(void)
 	tcase_add_test(tc, refused_change_is_journaled_with_its_reason);
 	tcase_add_test(tc, action_runs_with_checked_params_and_is_journaled);
 	tcase_add_test(tc, listeners_hear_commits);
+	tcase_add_test(tc, no_change_alters_a_shared_object_in_place);
+	tcase_add_test(tc, committed_candidate_is_not_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
