@@ -14,6 +14,10 @@
 #include "logs.h"
 
 #define DEFAULT_EXPORT_MAX (64LL << 20)
+/* A ustar size field holds 11 octal digits: a larger size would be cut,
+ * and a tar reader would take the file's own bytes (a log's lines,
+ * written by anyone who can log) for the next header. */
+#define EXPORT_MAX_MAX 077777777777LL
 
 struct logs {
 	pthread_mutex_t lock; /* plugins add while REST threads read */
@@ -162,9 +166,9 @@ static int load(struct logs *l, const config_setting_t *g, char *msg,
 				       "export_max_file") &&
 	    (config_setting_lookup_int64(g, "export_max_file", &max) !=
 		     CONFIG_TRUE ||
-	     max < 4096)) {
+	     max < 4096 || max > EXPORT_MAX_MAX)) {
 		snprintf(msg, len, "logs.export_max_file: must be a number "
-				   "of bytes, at least 4096");
+				   "of bytes, from 4096 to 8 GiB - 1");
 		return -EINVAL;
 	}
 	l->export_max = max;

@@ -87,7 +87,8 @@ void metrics_series_id(const struct metrics_series *se, char *buf,
 
 /* Parse rrdtool at-style times ("-1h", "now", epoch seconds) into *start
  * and *end.  Returns 0, or -EINVAL naming the bad one ("start" or "end")
- * in *which with rrdtool's reason in msg. */
+ * in *which with rrdtool's reason in msg (start must be before end, and
+ * at most ten years before). */
 int metrics_parse_times(struct metrics *m, const char *start,
 			const char *end, time_t *ts, time_t *te,
 			const char **which, char *msg, size_t len);
@@ -95,7 +96,11 @@ int metrics_parse_times(struct metrics *m, const char *start,
 /* The points of se between start and end at about resolution seconds (0:
  * the finest) with consolidation cf ("AVERAGE", "MAX"), as {"id", "start",
  * "end", "step", "cf", "units", "points": [[t, v|null], ...]} (new
- * reference), or NULL with the reason in msg. */
+ * reference), or NULL with the reason in msg and errno set (E2BIG: more
+ * than 100,000 points even at the coarsest resolution kept).  The step is
+ * that of the archive read: of those giving at most 100,000 points, one
+ * that holds the start, its step closest to resolution (what rrdtool
+ * chooses when an archive holds the whole range). */
 json_t *metrics_fetch(struct metrics *m, const struct metrics_series *se,
 		      time_t start, time_t end, unsigned long resolution,
 		      const char *cf, char *msg, size_t len);

@@ -323,6 +323,8 @@ void metrics_series_id(const struct metrics_series *se, char *buf,
 	snprintf(buf, len, "%s/%s/%s/%s", se->plugin, se->cls, enc, se->attr);
 }
 
+#define SPAN_MAX ((time_t)10 * 366 * 86400)
+
 int metrics_parse_times(struct metrics *m, const char *start,
 			const char *end, time_t *ts, time_t *te,
 			const char **which, char *msg, size_t len)
@@ -345,6 +347,11 @@ int metrics_parse_times(struct metrics *m, const char *start,
 	} else if (*ts >= *te) {
 		*which = "start";
 		snprintf(msg, len, "must be before end");
+	} else if (*te - *ts > SPAN_MAX) {
+		/* The archives keep a year; rrd_graph takes seconds over a
+		 * range of centuries, with every other graph waiting. */
+		*which = "start";
+		snprintf(msg, len, "must be at most 10 years before end");
 	} else {
 		rc = 0;
 	}
@@ -353,37 +360,181 @@ int metrics_parse_times(struct metrics *m, const char *start,
 	return rc;
 }
 
+/* At most this many points in one answer (an hourly year is 8,760). */
+#define POINTS_MAX 100000
+#define RRA_MAX 16
+
+/* The archive metrics_fetch reads: its step and the times it holds,
+ * (from, to]. */
+struct rra_pick {
+	time_t step, from, to;
+};
+
+/* What archives are compared for. */
+struct rra_want {
+	time_t start, span, step;
+};
+
+static time_t distance(time_t a, time_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* Whether archive a serves w better than b: one that gives at most
+ * POINTS_MAX points (else the coarsest); then one that holds the start
+ * (else the one that holds most); then the step closest to the one
+ * asked, as rrd_fetch chooses; then the finest. */
+static bool rra_better(const struct rra_pick *a, const struct rra_pick *b,
+		       const struct rra_want *w)
+{
+	bool a_fits = w->span / a->step < POINTS_MAX,
+	     b_fits = w->span / b->step < POINTS_MAX;
+	bool a_holds = a->from <= w->start, b_holds = b->from <= w->start;
+
+	if (a_fits != b_fits)
+		return a_fits;
+	if (!a_fits)
+		return a->step > b->step;
+	if (a_holds != b_holds)
+		return a_holds;
+	if (!a_holds && a->from != b->from)
+		return a->from < b->from;
+	if (distance(a->step, w->step) != distance(b->step, w->step))
+		return distance(a->step, w->step) < distance(b->step, w->step);
+	return a->step < b->step;
+}
+
+/* The archive of path consolidated by cf that metrics_fetch reads for w.
+ * -ENOENT if there is none. */
+static int pick_rra(const char *path, const char *cf,
+		    const struct rra_want *w, struct rra_pick *out)
+{
+	unsigned long step = 0, last = 0, rows[RRA_MAX] = { 0 },
+		      per[RRA_MAX] = { 0 };
+	bool same_cf[RRA_MAX] = { false };
+	rrd_info_t *info, *i;
+	int rc = -ENOENT;
+
+	rrd_clear_error();
+	if (!(info = rrd_info_r(path))) {
+		rrd_clear_error();
+		return -ENOENT;
+	}
+	for (i = info; i; i = i->next) {
+		unsigned k;
+		char field[16];
+
+		if (i->type == RD_I_CNT && !strcmp(i->key, "step"))
+			step = i->value.u_cnt;
+		else if (i->type == RD_I_CNT && !strcmp(i->key, "last_update"))
+			last = i->value.u_cnt;
+		else if (sscanf(i->key, "rra[%u].%15[a-z_]", &k, field) != 2 ||
+			 k >= RRA_MAX)
+			continue;
+		else if (i->type == RD_I_STR && !strcmp(field, "cf"))
+			same_cf[k] = !strcmp(i->value.u_str, cf);
+		else if (i->type == RD_I_CNT && !strcmp(field, "rows"))
+			rows[k] = i->value.u_cnt;
+		else if (i->type == RD_I_CNT && !strcmp(field, "pdp_per_row"))
+			per[k] = i->value.u_cnt;
+	}
+	rrd_info_free(info);
+	for (unsigned k = 0; k < RRA_MAX; k++) {
+		struct rra_pick c = { .step = (time_t)(step * per[k]) };
+
+		/* An archive of one step a row is every consolidation at
+		 * once: rrd_fetch takes it for any cf. */
+		if (!(same_cf[k] || per[k] == 1) || c.step <= 0 || !rows[k])
+			continue;
+		/* As rrd_fetch sees it: the last row ends at the last update
+		 * rounded down to the step. */
+		c.to = (time_t)last - (time_t)last % c.step;
+		c.from = c.to - c.step * (time_t)rows[k];
+		if (rc < 0 || rra_better(&c, out, w))
+			*out = c;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* The column of ds in a fetch's names, or n_ds. */
+static unsigned long ds_col(char **names, unsigned long n_ds, const char *ds)
+{
+	unsigned long col;
+
+	for (col = 0; col < n_ds && strcmp(names[col], ds) != 0; col++)
+		;
+	return col;
+}
+
+/* The archive is chosen here, not by rrd_fetch: where no archive holds
+ * the whole range (a range past the last update: a stale series, a
+ * future end), rrd_fetch takes the one that covers most, often the
+ * finest whatever the resolution asked, and allocates a row per step:
+ * a year at one second is 30 million rows per data source.  Asking only
+ * for what the chosen archive holds makes it the one rrd_fetch takes. */
 json_t *metrics_fetch(struct metrics *m, const struct metrics_series *se,
 		      time_t start, time_t end, unsigned long resolution,
 		      const char *cf, char *msg, size_t len)
 {
-	unsigned long step = resolution ? resolution : m->step, n_ds = 0;
-	time_t want_end = end;
+	struct rra_want w = {
+		.start = start, .span = end - start,
+		.step = (time_t)(resolution ? resolution : m->step),
+	};
+	unsigned long fstep, n_ds = 0, col = 0;
 	char **names = NULL, id[1024];
 	rrd_value_t *data = NULL;
-	json_t *points, *out;
-	unsigned long col;
+	struct rra_pick r = { 0 };
+	time_t step, first, last, fs, fe;
+	json_t *points;
 
-	metrics_flush(m, se->path);
-	rrd_clear_error();
-	if (rrd_fetch_r(se->path, cf, &start, &end, &step, &n_ds, &names,
-			&data) != 0) {
-		snprintf(msg, len, "%s", rrd_get_error());
-		rrd_clear_error();
+	if (end <= start) {
+		snprintf(msg, len, "start must be before end");
+		errno = EINVAL;
 		return NULL;
 	}
-	for (col = 0; col < n_ds && strcmp(names[col], se->ds) != 0; col++)
-		;
-	/* rrd_fetch_r rounds end up to a whole step: no point past the end
-	 * asked for. */
-	if (end > want_end)
-		end = want_end - want_end % (time_t)step;
+	metrics_flush(m, se->path);
+	if (pick_rra(se->path, cf, &w, &r) < 0) {
+		snprintf(msg, len, "no %s archive in %s", cf, se->path);
+		errno = ENOENT;
+		return NULL;
+	}
+	step = r.step;
+	/* The points (t - step, t] with t on the archive's step, as
+	 * rrd_fetch rounds. */
+	first = start - start % step + step;
+	last = end - end % step;
+	if (last >= first && (last - first) / step >= POINTS_MAX) {
+		snprintf(msg, len,
+			 "more than %d points: ask for a shorter range or a "
+			 "coarser resolution",
+			 POINTS_MAX);
+		errno = E2BIG;
+		return NULL;
+	}
+	fs = start > r.from ? start : r.from;
+	fe = end < r.to ? end : r.to;
+	fstep = (unsigned long)step;
+	if (fs < fe) {
+		rrd_clear_error();
+		if (rrd_fetch_r(se->path, cf, &fs, &fe, &fstep, &n_ds, &names,
+				&data) != 0) {
+			snprintf(msg, len, "%s", rrd_get_error());
+			rrd_clear_error();
+			errno = EIO;
+			return NULL;
+		}
+		col = ds_col(names, n_ds, se->ds);
+	}
 	points = json_array();
-	for (time_t t = start + (time_t)step; col < n_ds && t <= end;
-	     t += (time_t)step) {
-		double v = data[(size_t)((t - start) / (time_t)step - 1) * n_ds +
-				col];
+	for (time_t t = first; t <= last; t += step) {
+		double v = NAN;
 
+		/* Row k of the fetch is (fs + k * fstep, fs + (k + 1) *
+		 * fstep]. */
+		if (data && col < n_ds && (time_t)fstep == step && t > fs &&
+		    t <= fe)
+			v = data[(size_t)((t - fs) / step - 1) * n_ds + col];
 		json_array_append_new(
 			points, json_pack("[I,o]", (json_int_t)t,
 					  isnan(v) ? json_null() : json_real(v)));
@@ -393,9 +544,9 @@ json_t *metrics_fetch(struct metrics *m, const struct metrics_series *se,
 	rrd_freemem(names);
 	rrd_freemem(data);
 	metrics_series_id(se, id, sizeof(id));
-	out = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s?,s:o}", "id", id, "start",
-			(json_int_t)start, "end", (json_int_t)end, "step",
-			(json_int_t)step, "cf", cf, "units", se->units,
-			"points", points);
-	return out;
+	return json_pack("{s:s,s:I,s:I,s:I,s:s,s:s?,s:o}", "id", id, "start",
+			 (json_int_t)(first - step), "end",
+			 (json_int_t)(last < first ? first - step : last),
+			 "step", (json_int_t)step, "cf", cf, "units", se->units,
+			 "points", points);
 }

@@ -132,16 +132,21 @@ static int tar_copy(struct tgz *t, int fd, int64_t from, int64_t len)
 	return t->failed ? t->failed : tar_pad(t, len);
 }
 
-/* One file of a source into the archive, noted in files. */
+/* One file of a source into the archive, noted in files.  A rotated
+ * file found by name (rotated) is not followed if it is a symbolic link:
+ * whoever writes the log's directory (a syslog user) must not get a
+ * file only root may read into an export. */
 static int add_file(struct tgz *t, const struct log_source *s,
-		    const char *path, int64_t max, json_t *files)
+		    const char *path, bool rotated, int64_t max,
+		    json_t *files)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char name[256];
 	struct stat st;
 	int64_t from = 0, len;
 	json_t *note;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+				    (rotated ? O_NOFOLLOW : 0));
 
 	snprintf(name, sizeof(name), TAR_DIR "/logs/%s/%.60s", s->name, base);
 	note = json_pack("{s:s, s:s, s:s}", "file", name, "source", s->name,
@@ -219,7 +224,7 @@ static int add_rotated(struct tgz *t, const struct log_source *s,
 		*strchr(found[i], '\x01') = '\0';
 		snprintf(full, sizeof(full), "%s/%s", dir, found[i]);
 		if (i < ROTATED_MAX && !t->failed)
-			add_file(t, s, full, max, files);
+			add_file(t, s, full, true, max, files);
 		free(found[i]);
 	}
 	return t->failed;
@@ -321,7 +326,7 @@ static void export_all(struct tgz *t, struct core *c)
 	char *text;
 
 	for (size_t i = 0; i < n && !t->failed; i++) {
-		add_file(t, &v[i], v[i].path, max, files);
+		add_file(t, &v[i], v[i].path, false, max, files);
 		add_rotated(t, &v[i], max, files);
 	}
 	free(v);

@@ -141,6 +141,10 @@ static void send_points(struct rest_req *rq, const struct metrics_series *se)
 		return;
 	out = metrics_fetch(rq->rest->core->metrics, se, ts, te,
 			    (unsigned long)res, cf, msg, sizeof(msg));
+	if (!out && errno == E2BIG) {
+		rest_bad_param(rq, "start", "%s", msg);
+		return;
+	}
 	if (!out) {
 		rest_fail(rq, 500, "cannot read %s: %s", se->path, msg);
 		return;

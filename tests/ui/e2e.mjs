@@ -73,6 +73,28 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+// Every page keeps to the Content-Security-Policy mgmtd sends (no inline
+// script or style): Chromium reports each refusal on the console, and the
+// last step fails on any.
+// Playwright's waitForFunction polls by evaluating a string in the page,
+// which that policy refuses (no 'unsafe-eval'): pages poll with evaluate
+// (the DevTools protocol, not subject to it) instead.
+const cspRefused = [];
+const newContext = browser.newContext.bind(browser);
+browser.newContext = async (opts) => {
+  const c = await newContext(opts);
+  c.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspRefused.push(m.text());
+  });
+  const newPage = c.newPage.bind(c);
+  c.newPage = async () => {
+    const p = await newPage();
+    p.waitForFunction = (fn, arg) =>
+      until(`${fn}`, () => p.evaluate(fn, arg), WAIT);
+    return p;
+  };
+  return c;
+};
 const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 } });
 ctx.setDefaultTimeout(WAIT);
 let page = await ctx.newPage();
@@ -761,6 +783,13 @@ await step('the dark colour scheme passes the same checks', async () => {
   await d.locator('#power-none').waitFor();
   await axeCheck(d, 'the power page, dark');
   await dctx.close();
+});
+
+await step('no Content-Security-Policy refusal on any page', async () => {
+  const r = await fetch(`${URL0}/`);
+  assert.match(r.headers.get('content-security-policy') || '',
+    /script-src 'self'/);
+  assert.deepEqual(cspRefused, []);
 });
 
 await step('logout ends the session', async () => {

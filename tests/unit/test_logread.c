@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon_config.h"
 #include "logread.h"
+#include "logs.h"
 #include "unit_golden.h"
 
 #define T(y, mo, d, h, mi, s)                                                 \
@@ -472,6 +474,40 @@ START_TEST(test_partial_and_reset)
 }
 END_TEST
 
+/* logs.export_max_file: a ustar size field holds at most 8 GiB - 1. */
+static int logs_with(const char *text)
+{
+	char path[] = "/tmp/test_logread_dc.XXXXXX", msg[256];
+	struct daemon_config *dc;
+	struct logs *l = NULL;
+	int fd = mkstemp(path), rc;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	rc = daemon_config_load(path, &dc, msg, sizeof(msg));
+	unlink(path);
+	if (rc < 0)
+		return rc;
+	rc = logs_new(dc, &l, msg, sizeof(msg));
+	logs_free(l);
+	daemon_config_free(dc);
+	return rc;
+}
+
+START_TEST(test_export_max_bounds)
+{
+	ck_assert_int_eq(logs_with("logs = { export_max_file = 4096; };\n"), 0);
+	ck_assert_int_eq(
+		logs_with("logs = { export_max_file = 8589934591L; };\n"), 0);
+	ck_assert_int_eq(
+		logs_with("logs = { export_max_file = 8589934592L; };\n"),
+		-EINVAL);
+	ck_assert_int_eq(logs_with("logs = { export_max_file = 4095; };\n"),
+			 -EINVAL);
+}
+END_TEST
+
 static Suite *logread_suite(void)
 {
 	Suite *s = suite_create("logread");
@@ -484,6 +520,7 @@ static Suite *logread_suite(void)
 	tcase_add_test(tc, test_syslog_files);
 	tcase_add_test(tc, test_big_tail_range_pages);
 	tcase_add_test(tc, test_partial_and_reset);
+	tcase_add_test(tc, test_export_max_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -430,6 +430,53 @@ START_TEST(test_resolve_and_fetch)
 }
 END_TEST
 
+/* A range past the last update (a stale series, a future end) or a long
+ * one at a fine resolution: the archive is chosen by the range, the answer
+ * stays bounded (rrd_fetch alone took the finest archive there and a row
+ * per step: gigabytes for a year at one second), and the points still
+ * come from an archive that holds the range. */
+START_TEST(test_fetch_bounded)
+{
+	struct metrics_series se;
+	char msg[256];
+	json_t *out;
+
+	ck_assert_int_eq(feed(4), 20);
+	ck_assert_int_eq(metrics_series_resolve(m, &sch, "mt/host/_/load", NULL,
+						NULL, NULL, NULL, &se),
+			 0);
+	out = metrics_fetch(m, &se, T0 + 86400, T0 + 300 * 86400, 0,
+			    "AVERAGE", msg, sizeof(msg));
+	ck_assert_msg(out != NULL, "%s", msg);
+	ck_assert_int_ge(json_integer_value(json_object_get(out, "step")),
+			 300);
+	ck_assert_uint_le(json_array_size(json_object_get(out, "points")),
+			  100000);
+	json_decref(out);
+	/* Only the 5-minute MAX archive: a century is 10 million points. */
+	errno = 0;
+	ck_assert_ptr_null(metrics_fetch(m, &se, T0 - 100LL * 365 * 86400, T0,
+					 0, "MAX", msg, sizeof(msg)));
+	ck_assert_int_eq(errno, E2BIG);
+	/* Two days back: the 1-step archive holds one, the 5-minute one
+	 * holds both and has the points. */
+	out = metrics_fetch(m, &se, T0 - 2 * 86400, T0 + 3 * STEP, 0,
+			    "AVERAGE", msg, sizeof(msg));
+	ck_assert_msg(out != NULL, "%s", msg);
+	ck_assert_int_eq(json_integer_value(json_object_get(out, "step")), 300);
+	json_decref(out);
+	out = metrics_fetch(m, &se, T0, T0 + 3 * STEP, 0, "AVERAGE", msg,
+			    sizeof(msg));
+	ck_assert_msg(out != NULL, "%s", msg);
+	ck_assert_int_eq(json_integer_value(json_object_get(out, "step")),
+			 STEP);
+	ck_assert_uint_eq(json_array_size(json_object_get(out, "points")), 3);
+	ck_assert(json_is_real(json_array_get(
+		json_array_get(json_object_get(out, "points"), 2), 1)));
+	json_decref(out);
+}
+END_TEST
+
 START_TEST(test_times)
 {
 	time_t ts, te;
@@ -456,6 +503,15 @@ START_TEST(test_times)
 	ck_assert_int_eq(metrics_parse_times(m, "now", "-1h", &ts, &te, &which,
 					     msg, sizeof(msg)),
 			 -EINVAL);
+	/* At most ten years: rrd_graph takes seconds over centuries. */
+	ck_assert_int_eq(metrics_parse_times(m, "-9y", "now", &ts, &te, &which,
+					     msg, sizeof(msg)),
+			 0);
+	which = NULL;
+	ck_assert_int_eq(metrics_parse_times(m, "0", "99999999999", &ts, &te,
+					     &which, msg, sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(which, "start");
 }
 END_TEST
 
@@ -672,6 +728,7 @@ static Suite *metrics_suite(void)
 	tcase_add_test(tc, test_new_attribute_added);
 	tcase_add_test(tc, test_list_and_stale);
 	tcase_add_test(tc, test_resolve_and_fetch);
+	tcase_add_test(tc, test_fetch_bounded);
 	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_graph_size);
 	suite_add_tcase(s, tc);
