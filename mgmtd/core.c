@@ -254,6 +254,18 @@ static json_t *collect_one(struct core *c, struct plugin_handle *h,
 	return out;
 }
 
+/* Collect into state every plugin that has a collect and is (alerts) or
+ * is not (!alerts) the alerts plugin. */
+static void collect_into(struct core *c, json_t *state,
+			 const struct mgmtd_tree *set, bool alerts)
+{
+	for (size_t i = 0; i < c->n_plugins; i++)
+		if (c->plugins[i]->desc->collect &&
+		    alerts_core_owns(c->plugins[i]) == alerts)
+			json_object_set_new(state, c->plugins[i]->desc->name,
+					    collect_one(c, c->plugins[i], set));
+}
+
 void core_collect(struct core *c)
 {
 	struct snapshot *snap = core_snapshot(c);
@@ -263,19 +275,11 @@ void core_collect(struct core *c)
 
 	/* Plugins may take their time: collect outside the lock, against the
 	 * published config, then publish under it. */
-	for (size_t i = 0; i < c->n_plugins; i++)
-		if (c->plugins[i]->desc->collect &&
-		    !alerts_core_owns(c->plugins[i]))
-			json_object_set_new(state, c->plugins[i]->desc->name,
-					    collect_one(c, c->plugins[i], set));
+	collect_into(c, state, set, false);
 	/* Alerts are judged on the state just collected; their plugin then
 	 * publishes what that decided. */
 	alerts_core_eval(c, snap ? snap->config : NULL, state);
-	for (size_t i = 0; i < c->n_plugins; i++)
-		if (c->plugins[i]->desc->collect &&
-		    alerts_core_owns(c->plugins[i]))
-			json_object_set_new(state, c->plugins[i]->desc->name,
-					    collect_one(c, c->plugins[i], set));
+	collect_into(c, state, set, true);
 	free(set);
 	snapshot_unref(snap);
 	pthread_mutex_lock(&c->txn_lock);

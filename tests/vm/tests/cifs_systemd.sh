@@ -58,27 +58,7 @@ plugins = {
 CONF
 }
 
-mgmtd_pid=""
-start_mgmtd() {
-	"$MGMTD" -f -c "$d/mgmtd.conf" </dev/null >>"$d/mgmtd.log" 2>&1 &
-	mgmtd_pid=$!
-	mgmtd_ready() { [ "$(cat "$d/run/mgmtd.pid" 2>/dev/null)" = "$mgmtd_pid" ]; }
-	wait_until -t 60 mgmtd_ready || {
-		cat "$d/mgmtd.log"
-		fail "mgmtd not ready"
-	}
-	pw=$(cat "$d/state/initial-admin-password") || fail "no initial admin password"
-}
-stop_mgmtd() {
-	[ -n "$mgmtd_pid" ] || return 0
-	kill "$mgmtd_pid" 2>/dev/null
-	for _ in $(seq 1 200); do
-		pid_alive "$mgmtd_pid" || break
-		sleep 0.3
-	done
-	kill -KILL "$mgmtd_pid" 2>/dev/null || true
-	mgmtd_pid=""
-}
+. "$top_srcdir/tests/vm/guest_mgmtd.sh"
 at_exit "stop_mgmtd; systemctl stop $unit; systemctl reset-failed $unit"
 
 api() {
